@@ -1,0 +1,55 @@
+/** The `ghostguard` command: dispatches argv to a command. Returns the exit status. */
+import type { CliIo } from './io.js';
+import { parseCommand } from './commands/parse.js';
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+  parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
+};
+
+/** Commands the design promises that are not built yet: said plainly instead of "unknown command". */
+const planned: Record<string, string> = {
+  demo: 'the guard with an embedded provider, phone and scanners (issue #4)',
+  run: 'the guard itself (issue #3)',
+  'check-config': 'validate a config file and print what the guard would do (issue #3)',
+  init: 'write a commented config (issue #3)',
+  analyze: 'explain the calls in a packet capture (issue #5)',
+  probe: 'the self-test: would this address ring for a ghost call? (issue #5)',
+  classify: 'name the scanner behind raw SIP messages (issue #6)',
+  events: 'list recent blocked requests of a running guard (issue #3)',
+  bans: 'list, add and remove bans of a running guard (issue #6)',
+  firewall: 'print router rules that admit only the provider (issue #6)',
+};
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys({ ...commands, ...planned }).map((name) => name.length));
+  const lines = ['ghostguard — ends SIP ghost calls', '', 'Usage: ghostguard COMMAND [options]', '', 'Commands:'];
+  for (const [name, { summary }] of Object.entries(commands)) lines.push(`  ${name.padEnd(width)}  ${summary}`);
+  lines.push('', 'Coming in later versions:');
+  for (const [name, summary] of Object.entries(planned)) lines.push(`  ${name.padEnd(width)}  ${summary}`);
+  lines.push('', 'Run `ghostguard COMMAND --help` for a command\'s options.');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(helpText());
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out('ghostguard 0.1.0\n');
+    return 0;
+  }
+  const command = commands[name];
+  if (command) return command.run(rest, io);
+  const later = planned[name];
+  if (later !== undefined) {
+    // `npm start` runs `ghostguard demo`: until the demo lands it shows what works today.
+    io.out(`ghostguard ${name} is not built yet: ${later}.\n\n${helpText()}`);
+    return name === 'demo' ? 0 : 2;
+  }
+  io.err(`ghostguard: unknown command '${name}'\n\n${helpText()}`);
+  return 2;
+}

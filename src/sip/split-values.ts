@@ -1,0 +1,63 @@
+/**
+ * Splitting a header field value into its comma-separated values, RFC 3261 §7.3.1:
+ *
+ *   "Multiple header field rows with the same field-name MAY be present in a message if and only if
+ *    the entire field-value for that header field is defined as a comma-separated list
+ *    (that is, if follows the grammar defined in Section 7.3)."
+ *
+ * A comma separates values only outside quoted-strings (where `\` escapes the next character) and
+ * outside `<...>` (a URI in angle brackets may contain commas, e.g. in its user part). Each value is
+ * trimmed of LWS; `offset` is the index of its first character in `text`.
+ *
+ * Never fails: an unterminated quote or '<' makes the rest of the text one value (its parser will
+ * then report the error). Empty values between commas are kept (`a,,b` gives three values), so the
+ * caller can refuse them; a text that is empty or only LWS gives no values at all.
+ */
+import { CLASS, LWS } from './chars.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const LT = 0x3c;
+const GT = 0x3e;
+
+export interface HeaderValuePart {
+  value: string;
+  offset: number;
+}
+
+export function splitHeaderValues(text: string): HeaderValuePart[] {
+  const out: HeaderValuePart[] = [];
+  const len = text.length;
+  let segStart = 0;
+  let inQuote = false;
+  let inAngle = false;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (inQuote) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inQuote = false;
+    } else if (inAngle) {
+      if (c === GT) inAngle = false;
+    } else if (c === QUOTE) {
+      inQuote = true;
+    } else if (c === LT) {
+      inAngle = true;
+    } else if (c === COMMA) {
+      out.push(part(text, segStart, i));
+      segStart = i + 1;
+    }
+  }
+  const last = part(text, segStart, len);
+  if (out.length === 0 && last.value.length === 0) return out;
+  out.push(last);
+  return out;
+}
+
+function part(text: string, start: number, end: number): HeaderValuePart {
+  let s = start;
+  let e = end;
+  while (s < e && (CLASS[text.charCodeAt(s)]! & LWS) !== 0) s++;
+  while (e > s && (CLASS[text.charCodeAt(e - 1)]! & LWS) !== 0) e--;
+  return { value: s === 0 && e === text.length ? text : text.slice(s, e), offset: s };
+}

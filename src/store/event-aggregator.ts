@@ -1,0 +1,179 @@
+/**
+ * Flood aggregation in memory, before anything touches the disk.
+ *
+ * Time is cut into fixed windows (`windowMs`, aligned to the epoch). Within the open window, events are
+ * grouped by (source address, primary reason): the first one of a group becomes a row kept in full,
+ * later ones only raise its `count` and `lastTime`. At most `maxKeysPerWindow` groups are kept per
+ * window; events of any further group are counted in one overflow row. So memory and rows written are
+ * bounded per window however many packets (or spoofed sources) arrive.
+ *
+ * Rows that changed since the last write are "dirty"; a writer takes them, writes them, and gives them
+ * back with {@link requeue} if the write failed. An event later than the open window opens a new one
+ * (the writer must have written the old one first: what is still dirty then is counted as lost). An
+ * event earlier than the open window (a late packet) is counted in the open window.
+ */
+import { OVERFLOW_REASON, type GuardEvent } from './guard-event.js';
+
+export interface AggregateRow {
+  readonly key: string;
+  readonly windowStart: number;
+  /** The first event in full until the row is inserted; null afterwards (only the counts change). */
+  event: GuardEvent | null;
+  readonly overflow: boolean;
+  count: number;
+  lastTime: number;
+  /** Database id once inserted. */
+  rowId: number | null;
+  dirty: boolean;
+}
+
+export interface EventAggregatorOptions {
+  readonly windowMs: number;
+  readonly maxKeysPerWindow: number;
+  /** Bytes of `raw` kept per row. */
+  readonly rawMaxBytes: number;
+}
+
+const OVERFLOW_KEY = '\u0000overflow';
+
+const OVERFLOW_EXPLANATION = Object.freeze({
+  en: 'More requests were blocked in this time window from so many other sources that they are not listed one by one; the count says how many.',
+  ja: 'この時間帯には、ほかにも非常に多くの送信元からのリクエストをブロックしました。送信元ごとには記録せず、件数だけを数えています。',
+});
+
+export class EventAggregator {
+  private windowStart: number | null = null;
+  private readonly rows = new Map<string, AggregateRow>();
+  private dirty: AggregateRow[] = [];
+  private uninserted = 0;
+  /** Events counted into overflow rows, and events dropped with a window that could not be written. */
+  overflowed = 0;
+  lost = 0;
+
+  constructor(private readonly options: EventAggregatorOptions) {}
+
+  windowOf(time: number): number {
+    const w = this.options.windowMs;
+    return Math.floor(time / w) * w;
+  }
+
+  /** True when `time` lies after the open window: write the dirty rows before adding it. */
+  startsNewWindow(time: number): boolean {
+    return this.windowStart !== null && this.windowOf(time) > this.windowStart;
+  }
+
+  /** Dirty rows not yet in the database (each holds a full event in memory). */
+  get pendingInserts(): number {
+    return this.uninserted;
+  }
+
+  get pendingRows(): number {
+    return this.dirty.length;
+  }
+
+  add(event: GuardEvent): void {
+    const window = this.windowOf(event.time);
+    if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
+    const primary = event.reasons[0] ?? 'unknown';
+    const key = `${event.flow.remoteAddress}\u0000${primary}`;
+    let row = this.rows.get(key);
+    if (row === undefined && this.rows.size >= this.options.maxKeysPerWindow) {
+      this.overflowed++;
+      row = this.rows.get(OVERFLOW_KEY);
+      if (row === undefined) row = this.newRow(OVERFLOW_KEY, this.overflowEvent(event), true);
+    } else if (row === undefined) {
+      this.newRow(key, this.kept(event), false);
+      return;
+    }
+    row.count++;
+    if (event.time > row.lastTime) row.lastTime = event.time;
+    this.markDirty(row);
+  }
+
+  /**
+   * The rows to write; they are clean from now on unless given back by {@link requeue}. With
+   * `onlyNew`, only rows not yet inserted: count bumps of inserted rows can wait for a later write.
+   */
+  takeDirty(onlyNew = false): AggregateRow[] {
+    const all = this.dirty;
+    let batch = all;
+    if (onlyNew) {
+      batch = [];
+      this.dirty = [];
+      for (const row of all) (row.rowId === null ? batch : this.dirty).push(row);
+    } else {
+      this.dirty = [];
+    }
+    for (const row of batch) row.dirty = false;
+    this.uninserted = 0;
+    return batch;
+  }
+
+  /** Gives back rows whose write failed (those of a window already closed are lost). */
+  requeue(batch: readonly AggregateRow[]): void {
+    for (const row of batch) {
+      if (this.rows.get(row.key) === row) this.markDirty(row);
+      else if (row.rowId === null) this.lost += row.count;
+    }
+  }
+
+  /** After a write: inserted rows drop their full event from memory. */
+  written(batch: readonly AggregateRow[]): void {
+    for (const row of batch) if (row.rowId !== null) row.event = null;
+  }
+
+  private openWindow(start: number): void {
+    for (const row of this.dirty) if (row.rowId === null) this.lost += row.count;
+    this.dirty = [];
+    this.uninserted = 0;
+    this.rows.clear();
+    this.windowStart = start;
+  }
+
+  private newRow(key: string, event: GuardEvent, overflow: boolean): AggregateRow {
+    const row: AggregateRow = {
+      key,
+      windowStart: this.windowStart!,
+      event,
+      overflow,
+      count: overflow ? 0 : 1,
+      lastTime: event.time,
+      rowId: null,
+      dirty: false,
+    };
+    this.rows.set(key, row);
+    this.markDirty(row);
+    return row;
+  }
+
+  private markDirty(row: AggregateRow): void {
+    if (row.dirty) return;
+    row.dirty = true;
+    this.dirty.push(row);
+    if (row.rowId === null) this.uninserted++;
+  }
+
+  /** A copy that holds at most `rawMaxBytes` of the message (and not the whole receive buffer). */
+  private kept(event: GuardEvent): GuardEvent {
+    const raw = event.raw;
+    if (raw === undefined) return event;
+    return { ...event, raw: Buffer.from(raw.subarray(0, this.options.rawMaxBytes)) };
+  }
+
+  private overflowEvent(first: GuardEvent): GuardEvent {
+    return {
+      time: first.time,
+      flow: { ...first.flow, remoteAddress: '*', remotePort: 0 },
+      leg: first.leg,
+      method: null,
+      requestUri: null,
+      from: null,
+      to: null,
+      userAgent: null,
+      callId: null,
+      reasons: [OVERFLOW_REASON],
+      family: null,
+      explanation: OVERFLOW_EXPLANATION,
+    };
+  }
+}
