@@ -52,6 +52,8 @@ interface Entry {
 const STRIDE = 5;
 /** Cache slot for the parsed Request-URI (after the header ids). */
 const URI_SLOT = 64;
+/** Cache slot for the top Via alone (a proxy often needs only that one). */
+const TOP_VIA_SLOT = 65;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -60,7 +62,8 @@ export class SipMessage {
   readonly status: number;
   version: string;
   reason: string;
-  body: Buffer;
+  /** The body once replaced by setBody(); until then it is read from the received bytes on demand. */
+  private newBody: Buffer | null = null;
 
   private requestUriText: string;
   private readonly requestMethod: string;
@@ -84,7 +87,6 @@ export class SipMessage {
     this.status = startLine.status;
     this.reason = startLine.reason;
     this.index = index;
-    this.body = buf.subarray(layout.bodyStart, layout.bodyEnd);
   }
 
   /** The request method; for a response, the method of its CSeq ('' when that is unreadable). */
@@ -97,6 +99,11 @@ export class SipMessage {
   /** The Request-URI as written ('' for a response). */
   get requestUri(): string {
     return this.requestUriText;
+  }
+
+  /** The message body (after the empty line, cut to Content-Length). */
+  get body(): Buffer {
+    return this.newBody ?? this.buf.subarray(this.layout.bodyStart, this.layout.bodyEnd);
   }
 
   /** The exact bytes of this message as received (extra datagram bytes after the body cut off). */
@@ -115,7 +122,6 @@ export class SipMessage {
   }
 
   private uriChanged = false;
-  private bodyChanged = false;
 
   // ---- raw header access -------------------------------------------------------------------------
 
@@ -230,9 +236,21 @@ export class SipMessage {
 
   /** The top Via: where a response goes (RFC 3261 §18.2.2). */
   topVia(): Via | SipError {
-    const vias = this.vias();
-    if (vias instanceof SipError) return vias;
-    return vias[0] ?? new SipError('SIP_MISSING_HEADER', 'no Via header', this.layout.start);
+    const all = this.cache[HeaderId.Via] as readonly Via[] | SipError | undefined;
+    if (all !== undefined) return all instanceof SipError ? all : (all[0] ?? missingVia());
+    const cached = this.cache[TOP_VIA_SLOT] as Via | SipError | undefined;
+    if (cached !== undefined) return cached;
+    const line = this.lineValues(HeaderId.Via)[0];
+    const part = line === undefined ? undefined : splitHeaderValues(line.value)[0];
+    let value: Via | SipError;
+    if (line === undefined) value = missingVia();
+    else if (part === undefined) value = new SipError('SIP_BAD_HEADER_VALUE', 'empty Via header', Math.max(0, line.offset));
+    else {
+      const parsed = parseVia(part.value);
+      value = parsed instanceof SipError ? rebase(parsed, line.offset < 0 ? -1 : line.offset + part.offset) : parsed;
+    }
+    this.cache[TOP_VIA_SLOT] = value;
+    return value;
   }
 
   /** Contact (RFC 3261 §20.10): `'*'`, or the list (empty when absent). */
@@ -261,7 +279,7 @@ export class SipMessage {
 
   /** The Content-Length as received, or the body length once the message was changed. */
   contentLength(): number | null {
-    if (this.bodyChanged) return this.body.length;
+    if (this.newBody) return this.newBody.length;
     return this.layout.contentLength;
   }
 
@@ -338,8 +356,7 @@ export class SipMessage {
 
   setBody(body: Buffer, contentType?: string): this {
     this.materialize();
-    this.body = body;
-    this.bodyChanged = true;
+    this.newBody = body;
     if (contentType !== undefined) this.setHeader('Content-Type', contentType);
     return this;
   }
@@ -359,19 +376,20 @@ export class SipMessage {
     const lines: string[] = [
       this.isRequest ? `${this.requestMethod} ${this.requestUriText} ${this.version}` : `${this.version} ${this.status} ${this.reason}`,
     ];
+    const body = this.body;
     let wroteLength = false;
     for (const entry of this.entries) {
       if (entry.id === HeaderId.ContentLength) {
         if (wroteLength) continue;
         wroteLength = true;
-        lines.push(`${entry.name}: ${this.body.length}`);
+        lines.push(`${entry.name}: ${body.length}`);
       } else {
         lines.push(`${entry.name}: ${entry.value}`);
       }
     }
-    if (!wroteLength) lines.push(`Content-Length: ${this.body.length}`);
+    if (!wroteLength) lines.push(`Content-Length: ${body.length}`);
     const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
-    return this.body.length === 0 ? head : Buffer.concat([head, this.body]);
+    return body.length === 0 ? head : Buffer.concat([head, body]);
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -511,6 +529,10 @@ function collapseFolding(value: string): string {
 
 function isWsp(c: number): boolean {
   return c === 0x20 || c === 0x09;
+}
+
+function missingVia(): SipError {
+  return new SipError('SIP_MISSING_HEADER', 'no Via header', 0);
 }
 
 function rebase(error: SipError, offset: number): SipError {
