@@ -1,18 +1,19 @@
 /** The `ghostguard` command: dispatches argv to a command. Returns the exit status. */
 import type { CliIo } from './io.js';
 import { parseCommand } from './commands/parse.js';
+import { checkConfigCommand } from './commands/check-config.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
+  'check-config': { run: checkConfigCommand, summary: 'validate a config file and print what the guard would do' },
 };
 
 /** Commands the design promises that are not built yet: said plainly instead of "unknown command". */
 const planned: Record<string, string> = {
   demo: 'the guard with an embedded provider, phone and scanners (issue #4)',
   run: 'the guard itself (issue #3)',
-  'check-config': 'validate a config file and print what the guard would do (issue #3)',
   init: 'write a commented config (issue #3)',
   analyze: 'explain the calls in a packet capture (issue #5)',
   probe: 'the self-test: would this address ring for a ghost call? (issue #5)',
