@@ -75,7 +75,7 @@ export function hexValue(c: number): number {
 }
 
 /** The first index at or after `i` (and before `end`) that is not SP / HTAB / CR / LF. */
-export function skipLws(text: string, i: number, end: number = text.length): number {
+export function skipLws(text: string, i: number, end: number): number {
   while (i < end && (CLASS[text.charCodeAt(i)]! & LWS) !== 0) i++;
   return i;
 }

@@ -21,9 +21,9 @@
  * `SIP_BAD_PARAM` pass through. Offsets are into `text`.
  */
 import { SipError } from './errors.js';
-import type { NameAddr } from './types.js';
+import type { NameAddr, Params } from './types.js';
 import { CLASS, LWS, TOKEN, skipClass, skipLws, trimLwsFrom } from './chars.js';
-import { parseParams } from './params.js';
+import { EMPTY_PARAMS, parseParams } from './params.js';
 import { scanQuotedString, unquote } from './quoted-string.js';
 import { parseUri } from './uri.js';
 
@@ -80,10 +80,9 @@ function angleForm(text: string, start: number, lt: number, displayName: string 
   if (gt === -1) return bad('missing ">" after the URI', lt);
   const uri = parseUri(text.slice(lt + 1, gt));
   if (uri instanceof SipError) return uri.shifted(lt + 1);
-  const parsed = parseParams(text, gt + 1);
-  if (parsed instanceof SipError) return parsed;
-  if (parsed.end !== text.length) return bad('unexpected character after the address', parsed.end);
-  return { displayName, uri, params: parsed.params, raw: trimLwsFrom(text, start) };
+  const params = headerParams(text, gt + 1);
+  if (params instanceof SipError) return params;
+  return { displayName, uri, params, raw: trimLwsFrom(text, start) };
 }
 
 /** addr-spec *(SEMI param): the URI runs to the first ';' or white space. */
@@ -100,10 +99,20 @@ function addrSpecForm(text: string, start: number): NameAddr | SipError {
   }
   const uri = parseUri(text.slice(start, u));
   if (uri instanceof SipError) return uri.shifted(start);
-  const parsed = parseParams(text, u);
+  const params = headerParams(text, u);
+  if (params instanceof SipError) return params;
+  return { displayName: null, uri, params, raw: trimLwsFrom(text, start) };
+}
+
+/** The header parameters from `i` to the end of the text (nothing else may follow them). */
+function headerParams(text: string, i: number): Params | SipError {
+  const len = text.length;
+  const j = skipLws(text, i, len);
+  if (j === len) return EMPTY_PARAMS; // the common case: no parameters, no allocation
+  const parsed = parseParams(text, j);
   if (parsed instanceof SipError) return parsed;
   if (parsed.end !== len) return bad('unexpected character after the address', parsed.end);
-  return { displayName: null, uri, params: parsed.params, raw: trimLwsFrom(text, start) };
+  return parsed.params;
 }
 
 /** Every run of LWS (a fold, tabs, several spaces) in a token display name becomes one space. */

@@ -29,10 +29,34 @@ export interface HeaderValuePart {
 export function splitHeaderValues(text: string): HeaderValuePart[] {
   const out: HeaderValuePart[] = [];
   const len = text.length;
-  let segStart = 0;
+  let start = 0;
+  while (true) {
+    const comma = topLevelComma(text, start);
+    if (comma === len) {
+      const last = part(text, start, len);
+      if (out.length > 0 || last.value.length > 0) out.push(last);
+      return out;
+    }
+    out.push(part(text, start, comma));
+    start = comma + 1;
+  }
+}
+
+/**
+ * The first value of a comma-separated header value, found without splitting the rest (the top
+ * Via of a long Via line, the first Route); null when the text is empty or only LWS.
+ */
+export function firstHeaderValue(text: string): HeaderValuePart | null {
+  const first = part(text, 0, topLevelComma(text, 0));
+  return first.value.length === 0 && first.offset === text.length ? null : first;
+}
+
+/** The index of the first comma at or after `start` outside quotes and <...>, or text.length. */
+function topLevelComma(text: string, start: number): number {
+  const len = text.length;
   let inQuote = false;
   let inAngle = false;
-  for (let i = 0; i < len; i++) {
+  for (let i = start; i < len; i++) {
     const c = text.charCodeAt(i);
     if (inQuote) {
       if (c === BACKSLASH) i++;
@@ -44,14 +68,10 @@ export function splitHeaderValues(text: string): HeaderValuePart[] {
     } else if (c === LT) {
       inAngle = true;
     } else if (c === COMMA) {
-      out.push(part(text, segStart, i));
-      segStart = i + 1;
+      return i;
     }
   }
-  const last = part(text, segStart, len);
-  if (out.length === 0 && last.value.length === 0) return out;
-  out.push(last);
-  return out;
+  return len;
 }
 
 function part(text: string, start: number, end: number): HeaderValuePart {

@@ -107,9 +107,13 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUr
     if (port > 65535) return bad('port out of range 0..65535', digitsStart);
   }
 
-  const parsed = scanUriParams(text, i, end);
-  if (parsed instanceof SipError) return parsed;
-  i = parsed.end;
+  let params = EMPTY_PARAMS;
+  if (i < end && text.charCodeAt(i) === SEMI) {
+    const parsed = scanUriParams(text, i, end);
+    if (parsed instanceof SipError) return parsed;
+    params = parsed.params;
+    i = parsed.end;
+  }
 
   let headers = NO_HEADERS;
   if (i < end && text.charCodeAt(i) === QUESTION) {
@@ -130,7 +134,7 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUr
     headers = list;
   }
   if (i !== end) return bad('unexpected character in the URI', i);
-  return { scheme, user, password, host, hostKind, port, params: parsed.params, headers, raw: text };
+  return { scheme, user, password, host, hostKind, port, params, headers, raw: text };
 }
 
 /**
