@@ -488,43 +488,48 @@ function sameLower(text: string, start: number, end: number, lower: string): boo
 
 /** Line breaks of a folded value become spaces: the same length, so offsets still hold. */
 function blankLineBreaks(value: string): string {
-  let out = '';
+  const parts: string[] = [];
   let from = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c === CR || c === LF) {
-      out += `${value.slice(from, i)} `;
+      parts.push(value.slice(from, i));
       from = i + 1;
     }
   }
-  return out + value.slice(from);
+  parts.push(value.slice(from));
+  return parts.join(' ');
 }
 
-/** Folding undone for people: each line break and the white space around it become one space. */
+/**
+ * Folding undone for people: each line break and the white space around it become one space.
+ * Linear: the pieces between folds are sliced once and joined once (no string rebuilt per fold).
+ */
 function collapseFolding(value: string): string {
+  const len = value.length;
   let hasBreak = false;
-  for (let i = 0; i < value.length && !hasBreak; i++) {
+  for (let i = 0; i < len && !hasBreak; i++) {
     const c = value.charCodeAt(i);
     hasBreak = c === CR || c === LF;
   }
-  if (!hasBreak) return value.length > 0 && isWsp(value.charCodeAt(value.length - 1)) ? value.trimEnd() : value;
-  let out = '';
+  if (!hasBreak) return len > 0 && isWsp(value.charCodeAt(len - 1)) ? value.trimEnd() : value;
+  const parts: string[] = [];
+  let segStart = 0;
   let i = 0;
-  while (i < value.length) {
+  while (i < len) {
     const c = value.charCodeAt(i);
-    if (c === CR || c === LF) {
-      let j = i;
-      while (j < value.length && (isWsp(value.charCodeAt(j)) || value.charCodeAt(j) === CR || value.charCodeAt(j) === LF)) j++;
-      let k = out.length;
-      while (k > 0 && isWsp(out.charCodeAt(k - 1))) k--;
-      out = `${out.slice(0, k)} `;
-      i = j;
-    } else {
-      out += value[i];
+    if (c !== CR && c !== LF) {
       i++;
+      continue;
     }
+    let segEnd = i;
+    while (segEnd > segStart && isWsp(value.charCodeAt(segEnd - 1))) segEnd--;
+    if (segEnd > segStart) parts.push(value.slice(segStart, segEnd));
+    while (i < len && (isWsp(value.charCodeAt(i)) || value.charCodeAt(i) === CR || value.charCodeAt(i) === LF)) i++;
+    segStart = i;
   }
-  return out.trim();
+  if (segStart < len) parts.push(value.slice(segStart));
+  return parts.join(' ').trim();
 }
 
 function isWsp(c: number): boolean {
