@@ -2,23 +2,25 @@
 import type { CliIo } from './io.js';
 import { parseCommand } from './commands/parse.js';
 import { checkConfigCommand } from './commands/check-config.js';
+import { runCommand } from './commands/run.js';
+import { eventsCommand } from './commands/events.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
+  run: { run: runCommand, summary: 'run the guard: ghostguard run --config FILE' },
+  events: { run: eventsCommand, summary: 'list recent blocked requests and why they were blocked' },
   'check-config': { run: checkConfigCommand, summary: 'validate a config file and print what the guard would do' },
 };
 
 /** Commands the design promises that are not built yet: said plainly instead of "unknown command". */
 const planned: Record<string, string> = {
   demo: 'the guard with an embedded provider, phone and scanners (issue #4)',
-  run: 'the guard itself (issue #3)',
   init: 'write a commented config (issue #3)',
   analyze: 'explain the calls in a packet capture (issue #5)',
   probe: 'the self-test: would this address ring for a ghost call? (issue #5)',
   classify: 'name the scanner behind raw SIP messages (issue #6)',
-  events: 'list recent blocked requests of a running guard (issue #3)',
   bans: 'list, add and remove bans of a running guard (issue #6)',
   firewall: 'print router rules that admit only the provider (issue #6)',
 };

@@ -1,0 +1,119 @@
+/**
+ * `ghostguard events --config FILE`: the most recent blocked requests, newest first, each with its
+ * plain-language explanation. Reads the guard's store (SQLite allows this while the guard runs).
+ * Floods show as one row per source and time window, with a count.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatConfigError } from '../../config/config-error.js';
+import { loadConfig } from '../../config/load-config.js';
+import type { EventQuery } from '../../store/event-store.js';
+import type { StoredEvent } from '../../store/guard-event.js';
+import { openStore } from '../../store/open-store.js';
+import { systemClock } from '../../util/clock.js';
+import type { CliIo } from '../io.js';
+
+export const eventsUsage = `Usage: ghostguard events (--config FILE | --store DB) [options]
+
+Lists the most recent requests the guard blocked, newest first, with why.
+  --limit N        rows to show (default 20, at most 1000)
+  --since DURATION only the last DURATION, e.g. 30m, 12h, 7d
+  --reason CODE    only rows with this reason code (e.g. not-from-provider)
+  --source IP      only rows from this address
+  --lang en|ja     language of the explanations (default en)
+  --json           one JSON object per row`;
+
+export async function eventsCommand(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        store: { type: 'string' },
+        limit: { type: 'string', default: '20' },
+        since: { type: 'string' },
+        reason: { type: 'string' },
+        source: { type: 'string' },
+        lang: { type: 'string', default: 'en' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`ghostguard events: ${(error as Error).message}\n${eventsUsage}\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(`${eventsUsage}\n`);
+    return 0;
+  }
+  const usage = (message: string) => {
+    io.err(`ghostguard events: ${message}\n${eventsUsage}\n`);
+    return 2;
+  };
+  const limit = Number(v.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return usage('--limit must be a whole number from 1 to 1000');
+  if (v.lang !== 'en' && v.lang !== 'ja') return usage('--lang must be en or ja');
+  const since = v.since === undefined ? undefined : parseDuration(v.since);
+  if (since === null) return usage('--since takes a duration such as 30m, 12h or 7d');
+
+  let path: string;
+  if (v.store !== undefined) path = resolve(io.cwd, v.store);
+  else if (v.config !== undefined) {
+    const result = loadConfig(resolve(io.cwd, v.config));
+    if (!result.ok) {
+      for (const error of result.errors) io.err(`${formatConfigError(error)}\n`);
+      return 1;
+    }
+    path = result.config.store;
+  } else return usage('give --config FILE (the guard\'s config) or --store DB');
+
+  let store;
+  try {
+    store = openStore(path, { clock: systemClock });
+  } catch (error) {
+    io.err(`ghostguard events: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const query: EventQuery = {
+      limit,
+      ...(since !== undefined ? { since: Date.now() - since } : {}),
+      ...(v.reason !== undefined ? { reason: v.reason } : {}),
+      ...(v.source !== undefined ? { source: v.source } : {}),
+    };
+    const { events } = store.events.query(query);
+    if (v.json) {
+      for (const event of events) io.out(`${JSON.stringify(toJson(event))}\n`);
+    } else if (events.length === 0) {
+      io.out('No blocked requests recorded (with these filters).\n');
+    } else {
+      for (const event of events) io.out(formatEvent(event, v.lang));
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function formatEvent(e: StoredEvent, lang: 'en' | 'ja'): string {
+  const when = new Date(e.time).toISOString().replace('T', ' ').slice(0, 19);
+  const count = e.count > 1 ? ` ×${e.count} (until ${new Date(e.lastTime).toISOString().slice(11, 19)})` : '';
+  const head = `${when}  ${e.flow.remoteAddress}  ${e.method ?? '-'}  ${e.reasons.join(',')}${e.family ? `  [${e.family}]` : ''}${count}`;
+  return `${head}\n    ${e.explanation[lang]}\n`;
+}
+
+function toJson(e: StoredEvent): Record<string, unknown> {
+  const { raw, ...rest } = e;
+  return { ...rest, raw: raw ? raw.toString('latin1') : null };
+}
+
+/** "30m", "12h", "7d", "45s" → milliseconds; null when not understood. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d{1,6})([smhd])$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}

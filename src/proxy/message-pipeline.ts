@@ -1,0 +1,209 @@
+/**
+ * What happens to every message the guard receives (the request lifecycle, DESIGN §2 and §3):
+ *
+ * ```
+ *  bytes ─► banned? ─► parse ─► response? ── transaction layer ─► the relay that sent the request
+ *   (WAN)    drop       │ SipError: drop, `malformed` / `too-large`
+ *                       ▼
+ *                 request on the WAN leg                       request on the LAN leg
+ *   ACK / CANCEL matching a transaction: no gate          LAN gate (lan.allow, open relay, 483/482)
+ *   provider Request-URI watch (token or number?)                 │
+ *   inbound gate (provider set, alias/dialog, rate, 483/482)      │
+ *        │ drop / reject: event (reasons, family, explanation) ◄──┤
+ *        ▼ relay                                                  ▼ relay
+ *   transaction layer (new | absorbed retransmission | ACK) ─► registration relay / call relay
+ * ```
+ *
+ * The gate runs before the transaction layer, so a stranger's request never creates a transaction.
+ * Only an ACK (which creates none) and a CANCEL that matches a pending INVITE from the same source
+ * are matched first: they belong to a transaction the gate already let through. A rejected request
+ * is answered statelessly (§16.3: the 403/404 of `policy.unknown`, 400, 482, 483).
+ */
+import { decideBanned, decideInbound, decideUnparsable } from '../policy/inbound-gate.js';
+import type { GateContext } from '../policy/gate-context.js';
+import { decideLanRequest, type LanContext } from '../policy/lan-gate.js';
+import { isSipError } from '../sip/errors.js';
+import type { SipMessage } from '../sip/message.js';
+import { parseMessage } from '../sip/parse.js';
+import type { Binding } from '../store/binding-store.js';
+import type { EventSink } from '../store/event-store.js';
+import type { Leg } from '../store/guard-event.js';
+import type { Verdict } from '../policy/verdict.js';
+import { buildResponse } from '../transaction/build-response.js';
+import type { ServerTransaction } from '../transaction/transaction-user.js';
+import type { Received } from '../transport/transport.js';
+import { newAliasToken } from './alias-token.js';
+import type { CallRelay } from './call-relay.js';
+import { tokenOfUri } from './contact-alias.js';
+import { guardEvent } from './guard-event.js';
+import { tagOf } from './message-facts.js';
+import type { GuardStats } from './guard-stats.js';
+import type { ProxyContext } from './proxy-context.js';
+import type { RegistrationRelay } from './registration-relay.js';
+import type { RequestUriWatch } from './request-uri-watch.js';
+
+export interface PipelineDeps {
+  readonly ctx: ProxyContext;
+  readonly providerDomain: string;
+  readonly registrations: RegistrationRelay;
+  readonly calls: CallRelay;
+  readonly wanGate: GateContext<Binding>;
+  readonly lanGate: LanContext;
+  readonly watch: RequestUriWatch;
+  readonly events: EventSink;
+  readonly stats: GuardStats;
+  readonly isBanned: (address: string) => boolean;
+  /** Live bindings whose AOR user is this user (the Request-URI watch). */
+  readonly bindingsByUser: (user: string) => readonly Binding[];
+}
+
+export class MessagePipeline {
+  readonly #d: PipelineDeps;
+
+  constructor(deps: PipelineDeps) {
+    this.#d = deps;
+  }
+
+  /** One received message. Never throws on what it received. */
+  receive(leg: Leg, received: Received): void {
+    const { ctx, stats } = this.#d;
+    const { flow, data } = received;
+    const source = flow.remote.address;
+    if (leg === 'wan') {
+      const banned = decideBanned(source, { isBanned: this.#d.isBanned, isProvider: (a) => ctx.providers.has(a) });
+      if (banned !== null) {
+        stats.message(leg, null);
+        this.#refused(leg, received, null, banned);
+        return;
+      }
+    }
+    const framing = flow.transport === 'tcp' || flow.transport === 'tls' ? 'stream' : 'datagram';
+    const msg = parseMessage(data, { framing });
+    if (isSipError(msg)) {
+      stats.message(leg, null);
+      this.#refused(leg, received, null, decideUnparsable(msg, source, { isProvider: (a) => ctx.providers.has(a) }));
+      return;
+    }
+    stats.message(leg, msg.isRequest ? msg.method : null, !msg.isRequest);
+    if (!msg.isRequest) this.#response(leg, msg, received);
+    else if (leg === 'wan') this.#wanRequest(msg, received);
+    else this.#lanRequest(msg, received);
+  }
+
+  #response(leg: Leg, msg: SipMessage, received: Received): void {
+    const { ctx, stats } = this.#d;
+    const result = ctx.transactions.receiveResponse(msg, received.flow);
+    if (result.kind === 'matched') {
+      if (!result.passedUp) stats.proxy('response-retransmission-absorbed');
+      // Issue 3 item 3: "plus the addresses REGISTER responses really came from".
+      if (leg === 'wan' && result.transaction.request.method === 'REGISTER') {
+        ctx.providers.learn(received.flow.remote.address, { reason: 'answered a REGISTER' });
+      }
+    } else if (result.kind === 'stray') {
+      // §16.7 would forward it statelessly; the phones' Vias are hidden, so it is dropped and counted.
+      stats.proxy(`${leg}-stray-response`);
+    } else {
+      stats.proxy(`${leg}-invalid-response`);
+    }
+  }
+
+  #wanRequest(msg: SipMessage, received: Received): void {
+    const { ctx, calls } = this.#d;
+    const flow = received.flow;
+    if (msg.method === 'ACK') {
+      const matched = ctx.transactions.receiveRequest(msg, flow);
+      if (matched.kind === 'absorbed') return this.#d.stats.proxy('ack-absorbed');
+      if (matched.kind === 'ack-for-2xx') {
+        this.#d.stats.verdict('wan', 'relay', null);
+        return calls.ack(msg, flow, 'wan');
+      }
+    } else if (msg.method === 'CANCEL' && ctx.transactions.findCancelTarget(msg, flow) !== undefined) {
+      this.#d.stats.verdict('wan', 'relay', null);
+      return this.#transact('wan', msg, received, (server) => calls.cancel(msg, server, flow));
+    } else if (msg.method === 'INVITE') {
+      this.#watchRequestUri(msg, flow.remote.address);
+    }
+    const verdict = decideInbound({ msg, flow }, this.#d.wanGate);
+    if (verdict.action !== 'relay') return this.#refused('wan', received, msg, verdict);
+    this.#d.stats.verdict('wan', 'relay', verdict.reasons[0] ?? null);
+    if (msg.method === 'ACK') return calls.ack(msg, flow, 'wan');
+    if (msg.method === 'CANCEL') return this.#transact('wan', msg, received, (server) => calls.cancel(msg, server, flow));
+    this.#transact('wan', msg, received, (server) => calls.fromWan(msg, server, flow, verdict.targets));
+  }
+
+  #lanRequest(msg: SipMessage, received: Received): void {
+    const { calls, registrations } = this.#d;
+    const flow = received.flow;
+    const verdict = decideLanRequest({ msg, flow }, this.#d.lanGate);
+    if (verdict.action !== 'relay') return this.#refused('lan', received, msg, verdict);
+    this.#d.stats.verdict('lan', 'relay', null);
+    if (msg.method === 'ACK') {
+      const matched = this.#d.ctx.transactions.receiveRequest(msg, flow);
+      if (matched.kind === 'absorbed') return this.#d.stats.proxy('ack-absorbed');
+      return calls.ack(msg, flow, 'lan');
+    }
+    if (msg.method === 'REGISTER') return this.#transact('lan', msg, received, (server) => registrations.handle(msg, server, flow));
+    if (msg.method === 'CANCEL') return this.#transact('lan', msg, received, (server) => calls.cancel(msg, server, flow));
+    this.#transact('lan', msg, received, (server) => calls.fromLan(msg, server, flow));
+  }
+
+  /** Hands a request the gate let through to the transaction layer; a new transaction goes to `handle`. */
+  #transact(leg: Leg, msg: SipMessage, received: Received, handle: (server: ServerTransaction) => void): void {
+    const result = this.#d.ctx.transactions.receiveRequest(msg, received.flow);
+    switch (result.kind) {
+      case 'new':
+        handle(result.transaction);
+        return;
+      case 'absorbed':
+        this.#d.stats.proxy('retransmission-absorbed');
+        return;
+      case 'refused':
+        this.#d.stats.proxy('transaction-table-full');
+        this.#d.ctx.logger.warn('request dropped: the transaction table is full', { leg, method: msg.method });
+        return;
+      default:
+        this.#d.stats.proxy(`${leg}-${result.kind}`);
+    }
+  }
+
+  /** Issue 3 item 4: does the provider keep our token in the Request-URI? (Out-of-dialog INVITEs from the provider only.) */
+  #watchRequestUri(msg: SipMessage, source: string): void {
+    if (!this.#d.ctx.providers.has(source) || tagOf(msg.to()) !== null) return;
+    const uri = msg.uri();
+    if (isSipError(uri)) return;
+    const token = tokenOfUri(uri);
+    if (token !== null && this.#d.registrations.live(token) !== undefined) return this.#d.watch.observe('token');
+    const user = uri.scheme === 'tel' ? (uri as { number: string }).number : (uri as { user?: string | null }).user;
+    if (user != null && this.#d.bindingsByUser(user).length > 0) this.#d.watch.observe('number');
+  }
+
+  /** Carries out a drop or a reject, and records the event. */
+  #refused(leg: Leg, received: Received, msg: SipMessage | null, verdict: Verdict): void {
+    const { ctx, stats } = this.#d;
+    stats.verdict(leg, verdict.action, verdict.reasons[0] ?? null);
+    if (verdict.action === 'reject' && msg !== null && verdict.status !== undefined) {
+      const response = buildResponse(msg, verdict.status, reasonPhrase(verdict.status), { toTag: newAliasToken().slice(0, 12) });
+      if (!isSipError(response)) ctx.sendStateless(response, received.flow);
+    }
+    this.#d.events.record(
+      guardEvent({ time: ctx.clock.now(), flow: received.flow, leg, verdict, msg, data: received.data, providerDomain: this.#d.providerDomain }),
+    );
+  }
+}
+
+function reasonPhrase(status: number): string {
+  switch (status) {
+    case 400:
+      return 'Bad Request';
+    case 403:
+      return 'Forbidden';
+    case 404:
+      return 'Not Found';
+    case 482:
+      return 'Loop Detected';
+    case 483:
+      return 'Too Many Hops';
+    default:
+      return 'Refused';
+  }
+}
