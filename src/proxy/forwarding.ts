@@ -43,11 +43,6 @@ export function decrementMaxForwards(copy: SipMessage, received: SipMessage): bo
   return true;
 }
 
-/** Whether the request arrived with Max-Forwards 0 (§16.3 step 3). */
-export function outOfHops(request: SipMessage): boolean {
-  return request.maxForwards() === 0;
-}
-
 /** §16.6 step 8: "the proxy MUST insert a Via header field value into the copy before the existing Via header field values". */
 export function pushVia(copy: SipMessage, sentBy: HostAndPort, transport: LegTransport, branch: string): void {
   copy.prependHeader('Via', formatVia({ transport, host: sentBy.host, port: sentBy.port }, branch));

@@ -20,7 +20,8 @@ export interface EventInput {
   readonly verdict: Verdict;
   /** The message, or null when it was not parsed (banned, too large, malformed). */
   readonly msg: SipMessage | null;
-  readonly data: Buffer;
+  /** The received bytes (absent when a transport refused them unread). */
+  readonly data?: Buffer;
   readonly providerDomain: string;
 }
 
@@ -45,6 +46,6 @@ export function guardEvent(input: EventInput): GuardEvent {
       providerDomain: input.providerDomain,
       leg: input.leg,
     }),
-    raw: input.data.subarray(0, EVENT_RAW_BYTES),
+    ...(input.data === undefined ? {} : { raw: input.data.subarray(0, EVENT_RAW_BYTES) }),
   };
 }

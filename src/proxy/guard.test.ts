@@ -63,7 +63,7 @@ describe('Guard: the inbound gate acts (DESIGN §2)', () => {
     w = await world();
     await w.phone.registerFully();
     const scanner = await peer(w, SCANNER_IP);
-    const transactions = w.guard.stats().transactions?.serverTransactions;
+    const transactions = w.guard.stats().relay?.transactions.serverTransactions;
     scanner.send(w.wan, svmapInvite(GUARD_WAN_IP));
     await settle();
     expect(scanner.inbox).toEqual([]); // not even a 100 Trying: a scanner learns nothing
@@ -81,7 +81,7 @@ describe('Guard: the inbound gate acts (DESIGN §2)', () => {
     expect(event!.explanation.ja.length).toBeGreaterThan(10);
     expect(event!.raw?.toString('latin1')).toContain('friendly-scanner');
     expect(w.guard.stats().drops['not-from-provider']).toBe(1);
-    expect(w.guard.stats().transactions?.serverTransactions).toBe(transactions); // no transaction for scanner traffic
+    expect(w.guard.stats().relay?.transactions.serverTransactions).toBe(transactions); // no transaction for scanner traffic
   });
 
   it('drops a byte-for-byte copy of a real provider INVITE that comes from another address', async () => {
@@ -124,6 +124,15 @@ describe('Guard: the inbound gate acts (DESIGN §2)', () => {
     scanner.send(w.wan, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await settle();
     expect(w.store.events.query({}).events[0]).toMatchObject({ reasons: ['malformed'], method: null });
+  });
+
+  it('records a datagram over the size limit as too-large, unread', async () => {
+    w = await world();
+    const scanner = await peer(w, SCANNER_IP);
+    scanner.send(w.wan, `OPTIONS sip:x SIP/2.0\r\n${'X-Pad: '.padEnd(70_000, 'a')}\r\n\r\n`);
+    await settle();
+    expect(w.store.events.query({}).events[0]).toMatchObject({ reasons: ['too-large'], method: null, flow: { remoteAddress: SCANNER_IP } });
+    expect(w.guard.stats().drops['too-large']).toBe(1);
   });
 
   it('ignores a request on the LAN leg from an address outside lan.allow', async () => {
@@ -257,5 +266,6 @@ describe('Guard: bindings, phones and the provider', () => {
     expect(stats.messages['lan REGISTER']).toBe(2);
     expect(stats.messages['wan response']).toBe(2);
     expect(stats.verdicts['lan relay']).toBe(2);
+    expect(stats.relay?.registrations).toMatchObject({ forwarded: 2, challenged: 1, registered: 1 });
   });
 });

@@ -7,17 +7,15 @@
  * listens, the WAN port and the provider addresses it trusts. `stop()` closes everything and flushes
  * the store (and closes it when the guard opened it).
  */
-import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config, TransportName } from '../config/config.js';
-import { parseHostPort } from '../config/host-port.js';
 import type { Classification, RateState } from '../policy/gate-context.js';
 import type { SipMessage } from '../sip/message.js';
 import { eventOptionsFromConfig } from '../store/event-options-from-config.js';
 import type { Leg } from '../store/guard-event.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { TransactionLayer } from '../transaction/transaction-layer.js';
+import { TransactionLayer, type TransactionStats } from '../transaction/transaction-layer.js';
 import type { TimerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Flow } from '../transport/flow.js';
 import { silentLogger, type Logger } from '../transport/logger.js';
@@ -26,24 +24,24 @@ import type { Transport } from '../transport/transport.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { providerAddressesFromConfig } from './provider/provider-addresses-from-config.js';
 import { systemDnsResolver } from './provider/system-dns-resolver.js';
-import { CallRelay } from './call-relay.js';
-import { DialogTable, type DialogTableOptions } from './dialog-table.js';
+import { CallRelay, type CallRelayStats } from './call-relay.js';
+import { DialogTable, type DialogTableOptions, type DialogTableStats } from './dialog-table.js';
 import { newBranchPrefix } from './forwarding.js';
 import { GuardAddresses, type HostAndPort } from './guard-addresses.js';
 import { bindingsByUser, lanGateContext, wanGateContext } from './guard-gate.js';
 import { GuardStats, type GuardStatsSnapshot } from './guard-stats.js';
 import { LegTransports } from './leg-transports.js';
 import { MessagePipeline } from './message-pipeline.js';
+import { initialPublic, PUBLIC_ADDRESS_SETTING } from './public-address.js';
 import { NatKeepAlive, STREAM_KEEP_ALIVE, UDP_KEEP_ALIVE } from './nat-keep-alive.js';
 import type { ProviderAddressBook, ProviderTarget } from './provider-book.js';
 import type { ProxyContext } from './proxy-context.js';
-import { RegistrationRelay, type RegistrationRelayOptions } from './registration-relay.js';
+import { RegistrationRelay, type RegistrationRelayOptions, type RegistrationStats } from './registration-relay.js';
 import { RequestUriWatch } from './request-uri-watch.js';
 import { socketTransports, type TransportFactory } from './transport-factory.js';
 import { chooseWanPort } from './wan-port.js';
 
-/** The learned public address, kept across restarts ("host:port"). */
-export const PUBLIC_ADDRESS_SETTING = 'proxy.public_address';
+export { PUBLIC_ADDRESS_SETTING };
 
 /** One relay's added delay: from the first byte's arrival on one leg to the hand-off on the other. */
 export interface LatencySample {
@@ -81,6 +79,13 @@ export interface GuardOptions {
   readonly hrtime?: () => number;
   /** Random WAN port picker (tests). */
   readonly randomPort?: () => number;
+}
+
+export interface RelayStats {
+  readonly transactions: TransactionStats;
+  readonly registrations: RegistrationStats;
+  readonly calls: CallRelayStats;
+  readonly dialogs: DialogTableStats;
 }
 
 export interface GuardStatus {
@@ -177,8 +182,13 @@ export class Guard {
   }
 
   /** Counters for the dashboard and metrics. */
-  stats(): GuardStatsSnapshot & { transactions: ReturnType<TransactionLayer['stats']> | null } {
-    return { ...this.#stats.snapshot(), transactions: this.#running?.transactions.stats() ?? null };
+  stats(): GuardStatsSnapshot & { relay: RelayStats | null } {
+    const r = this.#running;
+    const relay =
+      r === undefined
+        ? null
+        : { transactions: r.transactions.stats(), registrations: r.registrations.stats(), calls: r.calls.stats(), dialogs: r.dialogs.stats() };
+    return { ...this.#stats.snapshot(), relay };
   }
 
   status(): GuardStatus {
@@ -220,7 +230,7 @@ export class Guard {
           tls,
           hooks: {
             onMessage: (received) => this.#receive(leg, received),
-            onDrop: (report) => this.#stats.verdict(leg, 'drop', report.reason),
+            onDrop: (report) => this.#running?.pipeline.transportDrop(leg, report),
             logger: this.#logger,
             now: () => this.#clock.now(),
           },
@@ -249,7 +259,7 @@ export class Guard {
       wan: { address: config.wan.listen.address, port: wanPort },
       wanTlsPort: tlsPort,
       configuredPublic: config.wan.public === null ? null : { host: config.wan.public.host, port: config.wan.public.port },
-      initialPublic: this.#initialPublic(store, wanPort),
+      initialPublic: initialPublic(store.settings, config.wan.listen.address, wanPort, this.#options.publicGuess),
     });
     const transactions = new TransactionLayer({
       send: (message, target) => this.#send(message, target as Flow),
@@ -314,15 +324,6 @@ export class Guard {
       send: () => this.#sendKeepAlive(ctx),
     });
     return { store, ownsStore, providers, transports, addresses, transactions, dialogs, registrations, calls, watch, keepAlive, pipeline, housekeeping: undefined };
-  }
-
-  /** The public address learned before a restart, else the WAN listen address, else a guess. */
-  #initialPublic(store: Store, wanPort: number): HostAndPort {
-    const kept = parseHostPort(store.settings.get(PUBLIC_ADDRESS_SETTING) ?? '');
-    if (typeof kept !== 'string' && kept.kind !== 'domain') return { host: kept.host, port: kept.port ?? wanPort };
-    const listen = this.config.wan.listen.address;
-    if (listen !== '0.0.0.0' && listen !== '::') return { host: listen, port: wanPort };
-    return { host: this.#options.publicGuess ?? firstExternalAddress() ?? '127.0.0.1', port: wanPort };
   }
 
   #startTimers(running: Running): void {
@@ -391,11 +392,4 @@ export class Guard {
 /** The first target on a WAN transport we listen on. */
 function providerTarget(providers: ProviderAddressBook, transports: readonly TransportName[]): ProviderTarget | undefined {
   return providers.targets().find((t) => transports.includes(t.transport));
-}
-
-function firstExternalAddress(): string | undefined {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (!info.internal && info.family === 'IPv4') return info.address;
-  }
-  return undefined;
 }

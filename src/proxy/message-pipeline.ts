@@ -28,10 +28,10 @@ import { parseMessage } from '../sip/parse.js';
 import type { Binding } from '../store/binding-store.js';
 import type { EventSink } from '../store/event-store.js';
 import type { Leg } from '../store/guard-event.js';
-import type { Verdict } from '../policy/verdict.js';
+import { drop, type Verdict } from '../policy/verdict.js';
 import { buildResponse } from '../transaction/build-response.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
-import type { Received } from '../transport/transport.js';
+import type { DropReport, Received } from '../transport/transport.js';
 import { newAliasToken } from './alias-token.js';
 import type { CallRelay } from './call-relay.js';
 import { tokenOfUri } from './contact-alias.js';
@@ -88,6 +88,23 @@ export class MessagePipeline {
     if (!msg.isRequest) this.#response(leg, msg, received);
     else if (leg === 'wan') this.#wanRequest(msg, received);
     else this.#lanRequest(msg, received);
+  }
+
+  /**
+   * A transport refused bytes before they became a message (STYLE principle 4: nothing is
+   * swallowed): too large, or a stream that cannot be framed, is an event like a malformed datagram;
+   * connection-level refusals (idle, slow, too many connections, TLS handshake) are counted.
+   */
+  transportDrop(leg: Leg, report: DropReport): void {
+    const { stats } = this.#d;
+    const reason = report.reason === 'too-large' ? 'too-large' : report.reason === 'bad-framing' ? 'malformed' : null;
+    if (reason === null) {
+      stats.proxy(`${leg}-transport-${report.reason}`);
+      return;
+    }
+    const verdict = drop([reason], { note: report.detail, neverBan: this.#d.ctx.providers.has(report.flow.remote.address) });
+    stats.verdict(leg, 'drop', reason);
+    this.#d.events.record(guardEvent({ time: report.at, flow: report.flow, leg, verdict, msg: null, providerDomain: this.#d.providerDomain }));
   }
 
   #response(leg: Leg, msg: SipMessage, received: Received): void {

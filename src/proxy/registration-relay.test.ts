@@ -9,7 +9,6 @@ import {
   PHONE2_IP,
   PHONE_IP,
   Peer,
-  isRequest,
   registeredAlias,
   settle,
   world,

@@ -161,10 +161,6 @@ export class RegistrationRelay {
       answer(server, 400, 'Bad Request');
       return;
     }
-    if (request.maxForwards() === 0) {
-      answer(server, 483, 'Too Many Hops');
-      return;
-    }
     const target = ctx.providerTarget();
     const wanFlow = target === undefined ? undefined : ctx.transports.flowTo('wan', target.transport, target);
     if (target === undefined || wanFlow === undefined) {
