@@ -52,6 +52,11 @@ export interface LanConfig {
   /** Addresses phones may come from; requests from anywhere else on the LAN leg are ignored. */
   readonly allow: AddressSet;
   readonly transports: readonly TransportName[];
+  /**
+   * Present exactly when `transports` includes `tls`: phones that reach the guard across the internet
+   * (softphones on smartphones, a guard on a VPS) register over TLS to the LAN leg.
+   */
+  readonly tls: TlsFiles | null;
 }
 
 export interface DashboardConfig {

@@ -55,7 +55,11 @@ export function describeConfig(config: Config, state: DescribeState = {}): strin
       ? `Public address: ${formatHostPort(wan.public.host, wan.public.kind, wan.public.port)} (configured, behind NAT)`
       : "Public address: learned from the provider's responses (Via received/rport)",
   );
-  lines.push(`LAN leg: ${transports(lan.transports)} on ${address(lan.listen)}, port ${lan.listen.port}`);
+  const lanPlain = lan.transports.filter((t) => t !== 'tls');
+  if (lanPlain.length > 0) lines.push(`LAN leg: ${transports(lanPlain)} on ${address(lan.listen)}, port ${lan.listen.port}`);
+  if (lan.tls) {
+    lines.push(`LAN leg: tls on ${address(lan.listen)}, port ${lan.tls.port ?? lan.listen.port + 1} (certificate ${lan.tls.cert}): phones may register across the internet`);
+  }
   lines.push(`Phones allowed from: ${lan.allow.toStrings().join(', ') || 'nowhere (lan.allow is empty)'}`);
   lines.push('Relays to phones only requests from the provider that name a registered alias or a known dialog');
   lines.push(

@@ -223,11 +223,16 @@ stor: ./x.db
     expect(c.wan.transports).toEqual(['tls']);
   });
 
-  it('refuses tls on the LAN leg and unknown transports, at the item', () => {
+  it('takes tls on the LAN leg (phones across the internet) only with lan.tls files, and refuses unknown transports, at the item', () => {
     const list = errors(`${MINIMAL}  transports: [udp, tls]\nwan:\n  transports: [udp, sctp]\n`);
-    expect(only(list, 'lan.transports[1]')).toMatchObject({ line: 5, column: 21, message: 'expected one of udp, tcp; found "tls"' });
-    expect(only(list, 'wan.transports[1]')).toMatchObject({ line: 7, column: 21 });
+    expect(only(list, 'lan.tls.cert').message).toBe('the TLS transport needs lan.tls.cert (the certificate file)');
+    expect(only(list, 'wan.transports[1]')).toMatchObject({ line: 7, column: 21, message: 'expected one of udp, tcp, tls; found "sctp"' });
     expect(only(errors(`${MINIMAL}wan:\n  transports: []\n`), 'wan.transports').message).toContain('at least one transport');
+
+    const lanTls = `${MINIMAL}  transports: [tls]\n  tls:\n    cert: gg.crt\n    key: gg.key\n    port: 5061\n`;
+    const c = ok(lanTls, { baseDir: BASE, fileExists: (p) => p === '/etc/ghostguard/gg.crt' || p === '/etc/ghostguard/gg.key' });
+    expect(c.lan.tls).toEqual({ cert: '/etc/ghostguard/gg.crt', key: '/etc/ghostguard/gg.key', port: 5061 });
+    expect(c.lan.transports).toEqual(['tls']);
   });
 
   it('wants IP addresses to listen on, and port 0 only on the WAN leg', () => {

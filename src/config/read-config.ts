@@ -29,7 +29,8 @@ export const CONFIG_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ['provider', ['domain', 'registrar', 'trusted']],
   ['wan', ['listen', 'transports', 'public', 'tls']],
   ['wan.tls', ['cert', 'key', 'port']],
-  ['lan', ['listen', 'allow', 'transports']],
+  ['lan', ['listen', 'allow', 'transports', 'tls']],
+  ['lan.tls', ['cert', 'key', 'port']],
   ['dashboard', ['listen', 'token']],
   ['policy', ['unknown']],
   ['events', ['retention_days', 'aggregate_window_s', 'max_sources_per_window', 'max_rows']],
@@ -58,7 +59,7 @@ export function readConfig(r: ConfigReader, root: Entry, source: string, ctx: Re
   };
   const provider = readProvider(r, sub('provider'));
   const wan = readWan(r, sub('wan'), ctx);
-  const lan = readLan(r, sub('lan'));
+  const lan = readLan(r, sub('lan'), ctx);
   const dashboard = readDashboard(r, sub('dashboard'));
   const policyPart = sub('policy');
   const unknown = r.choice<UnknownPolicy>(r.child(policyPart.keys, policyPart.entry, 'unknown'), ['drop', '403', '404']);
@@ -108,34 +109,40 @@ function readWan(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Section
   const listen = readListen(r, listenEntry, CONFIG_DEFAULTS['wan.listen'], 0, true);
   const transports = readTransports(r, r.child(keys, entry, 'transports'), ['udp', 'tcp', 'tls'], CONFIG_DEFAULTS['wan.transports']);
   const publicAddress = readHostPort(r, r.child(keys, entry, 'public'));
-  const tlsEntry = r.child(keys, entry, 'tls');
-  const tlsKeys = r.section(tlsEntry) ?? new Map<string, Entry>();
-  let tls: TlsFiles | null = null;
-  if (transports.includes('tls')) {
-    const file = (key: 'cert' | 'key', what: string): string | null => {
-      const e = r.child(tlsKeys, tlsEntry, key);
-      const text = r.text(e);
-      if (text === undefined) {
-        if (e.node === null) r.missing(e, `the TLS transport needs wan.tls.${key} (the ${what} file)`);
-        return null;
-      }
-      const path = resolve(ctx.baseDir, text);
-      if (!ctx.fileExists(path)) {
-        r.error(e.path, e.node, `the ${what} file ${path} does not exist or is not a file`);
-        return null;
-      }
-      return path;
-    };
-    const cert = file('cert', 'certificate');
-    const key = file('key', 'private key');
-    const port = r.int(r.child(tlsKeys, tlsEntry, 'port'), 0, 65535) ?? null;
-    if (cert !== null && key !== null) tls = { cert, key, port };
-  }
+  const tls = readTls(r, keys, entry, transports, 'wan', ctx);
   const value = listen ? { listen, transports, public: publicAddress, tls } : null;
   return { entry: listenEntry, value };
 }
 
-function readLan(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Section }): { entry: Entry; value: LanConfig | null } {
+/**
+ * `<leg>.tls`: certificate and key files (resolved against the config's folder, must exist) and an
+ * optional port; required exactly when the leg's transports include tls.
+ */
+function readTls(r: ConfigReader, keys: Section, entry: Entry, transports: readonly TransportName[], leg: 'wan' | 'lan', ctx: ReadContext): TlsFiles | null {
+  const tlsEntry = r.child(keys, entry, 'tls');
+  const tlsKeys = r.section(tlsEntry) ?? new Map<string, Entry>();
+  if (!transports.includes('tls')) return null;
+  const file = (key: 'cert' | 'key', what: string): string | null => {
+    const e = r.child(tlsKeys, tlsEntry, key);
+    const text = r.text(e);
+    if (text === undefined) {
+      if (e.node === null) r.missing(e, `the TLS transport needs ${leg}.tls.${key} (the ${what} file)`);
+      return null;
+    }
+    const path = resolve(ctx.baseDir, text);
+    if (!ctx.fileExists(path)) {
+      r.error(e.path, e.node, `the ${what} file ${path} does not exist or is not a file`);
+      return null;
+    }
+    return path;
+  };
+  const cert = file('cert', 'certificate');
+  const key = file('key', 'private key');
+  const port = r.int(r.child(tlsKeys, tlsEntry, 'port'), 0, 65535) ?? null;
+  return cert !== null && key !== null ? { cert, key, port } : null;
+}
+
+function readLan(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Section }, ctx: ReadContext): { entry: Entry; value: LanConfig | null } {
   const listenEntry = r.child(keys, entry, 'listen');
   let listen: ListenAddress | null = null;
   if (listenEntry.node === null) {
@@ -148,8 +155,9 @@ function readLan(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Section
     allowEntry.node === null
       ? (AddressSet.parse(CONFIG_DEFAULTS['lan.allow']) as { set: AddressSet }).set
       : readAddressList(r, allowEntry, false) ?? AddressSet.empty;
-  const transports = readTransports(r, r.child(keys, entry, 'transports'), ['udp', 'tcp'], CONFIG_DEFAULTS['lan.transports']);
-  return { entry: listenEntry, value: listen ? { listen, allow, transports } : null };
+  const transports = readTransports(r, r.child(keys, entry, 'transports'), ['udp', 'tcp', 'tls'], CONFIG_DEFAULTS['lan.transports']);
+  const tls = readTls(r, keys, entry, transports, 'lan', ctx);
+  return { entry: listenEntry, value: listen ? { listen, allow, transports, tls } : null };
 }
 
 function readDashboard(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Section }): { entry: Entry; value: DashboardConfig | null } {

@@ -275,7 +275,7 @@ export class CallRelay {
     decrementMaxForwards(copy, request);
     const lanTransport = viaTransport(route.phoneFlow.transport);
     if (this.#createsDialog(request)) addRecordRoute(copy, this.#recordRoutes(route).lan);
-    pushVia(copy, ctx.addresses.lanSentBy(), lanTransport, forwardBranch(ctx.branchPrefix, request));
+    pushVia(copy, ctx.addresses.lanSentBy(lanTransport), lanTransport, forwardBranch(ctx.branchPrefix, request));
     return finalize(copy);
   }
 
@@ -299,7 +299,7 @@ export class CallRelay {
     const addresses = this.#ctx.addresses;
     const wanTransport = viaTransport(route.wanFlow.transport);
     return {
-      lan: recordRouteValue(addresses.lanSentBy(), viaTransport(route.phoneFlow.transport)),
+      lan: recordRouteValue(addresses.lanSentBy(viaTransport(route.phoneFlow.transport)), viaTransport(route.phoneFlow.transport)),
       wan: recordRouteValue(addresses.wanSentBy(wanTransport), wanTransport),
     };
   }

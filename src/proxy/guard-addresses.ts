@@ -28,6 +28,8 @@ export interface GuardAddressesOptions {
   readonly wan: Endpoint;
   /** The WAN TLS port, when TLS listens. */
   readonly wanTlsPort?: number | null;
+  /** The LAN TLS port, when TLS listens on the LAN leg (phones across the internet). */
+  readonly lanTlsPort?: number | null;
   /** `wan.public`: fixed, never learned. A null port means the WAN port. */
   readonly configuredPublic?: { readonly host: string; readonly port: number | null } | null;
   /** The first guess (or the address learned before a restart) while nothing is configured or learned yet. */
@@ -43,6 +45,7 @@ export class GuardAddresses {
   readonly lan: Endpoint;
   readonly wan: Endpoint;
   readonly wanTlsPort: number | null;
+  readonly lanTlsPort: number | null;
   readonly #configured: boolean;
   #public: HostAndPort;
   readonly #previous: HostAndPort[] = [];
@@ -53,6 +56,7 @@ export class GuardAddresses {
     this.lan = options.lan;
     this.wan = options.wan;
     this.wanTlsPort = options.wanTlsPort ?? null;
+    this.lanTlsPort = options.lanTlsPort ?? null;
     const configured = options.configuredPublic ?? null;
     this.#configured = configured !== null;
     this.#public = configured !== null ? { host: configured.host, port: configured.port ?? options.wan.port } : options.initialPublic;
@@ -76,7 +80,9 @@ export class GuardAddresses {
     return this.#public;
   }
 
-  lanSentBy(): HostAndPort {
+  /** The sent-by / Record-Route host and port of the LAN leg for a transport. */
+  lanSentBy(transport: LegTransport = 'udp'): HostAndPort {
+    if (transport === 'tls') return { host: this.lan.address, port: this.lanTlsPort ?? this.lan.port + 1 };
     return { host: this.lan.address, port: this.lan.port };
   }
 
@@ -123,6 +129,7 @@ export class GuardAddresses {
       ours.add(key(canonicalIp(host) ?? host.toLowerCase(), port));
     };
     add(this.lan.address, this.lan.port);
+    if (this.lanTlsPort !== null) add(this.lan.address, this.lanTlsPort);
     const wanPorts = [this.wan.port, ...(this.wanTlsPort !== null ? [this.wanTlsPort] : [])];
     for (const host of [this.wan.address, this.#public.host, ...this.#previous.map((p) => p.host)]) {
       if (isWildcard(host)) continue;

@@ -5,6 +5,8 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/parse-config.js';
 import { isSipError } from '../sip/errors.js';
@@ -33,8 +35,10 @@ function waitFor<T>(what: string, attempt: () => T | undefined): Promise<T> {
   });
 }
 
-describe('Guard on loopback sockets (UDP and TCP)', () => {
-  it('registers a phone over TCP and delivers a provider call on that connection', async () => {
+const TLS_DIR = join(import.meta.dirname, '../../test/fixtures/tls');
+
+describe('Guard on loopback sockets (UDP, TCP and TLS)', () => {
+  it.each(['tcp', 'tls'] as const)('registers a phone over %s on the LAN leg and delivers a provider call on that connection', async (kind) => {
     // The provider's registrar: answers every REGISTER 200 with its Contact and Via received/rport.
     const udp: UdpSocket = createSocket('udp4');
     cleanups.push(() => new Promise<void>((done) => udp.close(() => done())));
@@ -52,8 +56,9 @@ describe('Guard on loopback sockets (UDP and TCP)', () => {
     });
 
     const lanPort = 30_000 + Math.floor(Math.random() * 20_000);
+    const lanTls = kind === 'tls' ? `\n  tls:\n    cert: ${join(TLS_DIR, 'cert.pem')}\n    key: ${join(TLS_DIR, 'key.pem')}` : '';
     const result = parseConfig(
-      `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${providerPort}\nwan:\n  listen: 127.0.0.1:0\n  transports: [udp, tcp]\nlan:\n  listen: 127.0.0.1:${lanPort}\n  transports: [udp, tcp]\nstore: ":memory:"\n`,
+      `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${providerPort}\nwan:\n  listen: 127.0.0.1:0\n  transports: [udp, tcp]\nlan:\n  listen: 127.0.0.1:${lanPort}\n  transports: [udp, ${kind}]${lanTls}\nstore: ":memory:"\n`,
       'sockets.yaml',
     );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -68,19 +73,21 @@ describe('Guard on loopback sockets (UDP and TCP)', () => {
     const guard = new Guard(result.config, { store, providers, logger: new RecordingLogger() });
     await guard.start();
     cleanups.push(() => guard.stop());
-    expect(guard.listening().map((l) => `${l.leg} ${l.transport}`).sort()).toEqual(['lan tcp', 'lan udp', 'wan tcp', 'wan udp']);
+    expect(guard.listening().map((l) => `${l.leg} ${l.transport}`).sort()).toEqual([`lan ${kind}`, 'lan udp', 'wan tcp', 'wan udp']);
 
-    // The phone, over TCP.
-    const phone: Socket = connect(lanPort, '127.0.0.1');
+    // The phone, over TCP, or over TLS to the LAN port + 1 (a softphone across the internet).
+    const phone: Socket =
+      kind === 'tcp' ? connect(lanPort, '127.0.0.1') : tlsConnect({ port: lanPort + 1, host: '127.0.0.1', rejectUnauthorized: false });
     cleanups.push(() => phone.destroy());
-    await new Promise<void>((done) => phone.once('connect', () => done()));
+    await new Promise<void>((done) => phone.once(kind === 'tcp' ? 'connect' : 'secureConnect', () => done()));
+    const VIA = kind.toUpperCase();
     let received = '';
     phone.on('data', (chunk) => (received += chunk.toString('latin1')));
-    const contact = `sip:alice@127.0.0.1:${phone.localPort};transport=tcp`;
+    const contact = `sip:alice@127.0.0.1:${phone.localPort};transport=${kind}`;
     phone.write(
       [
         'REGISTER sip:voip.example.test SIP/2.0',
-        `Via: SIP/2.0/TCP 127.0.0.1:${phone.localPort};branch=z9hG4bKtcpreg`,
+        `Via: SIP/2.0/${VIA} 127.0.0.1:${phone.localPort};branch=z9hG4bKtcpreg`,
         'Max-Forwards: 70',
         'From: <sip:alice@voip.example.test>;tag=a',
         'To: <sip:alice@voip.example.test>',
@@ -101,9 +108,10 @@ describe('Guard on loopback sockets (UDP and TCP)', () => {
     udp.send(Buffer.from(providerInvite(alias).replace(/203\.0\.113\.10/g, '127.0.0.1'), 'latin1'), guardWan, '127.0.0.1');
     const invite = await waitFor('INVITE at the phone', () => (received.includes('INVITE sip:') ? received : undefined));
     expect(invite.startsWith(`INVITE ${contact} SIP/2.0`)).toBe(true);
-    expect(invite).toContain(`Record-Route: <sip:127.0.0.1:${lanPort};transport=tcp;lr>`);
+    const lanSipPort = kind === 'tcp' ? lanPort : lanPort + 1;
+    expect(invite).toContain(`Record-Route: <sip:127.0.0.1:${lanSipPort};transport=${kind};lr>`);
     const parsed = parseMessage(Buffer.from(invite, 'latin1'), { framing: 'stream' });
     if (isSipError(parsed)) throw new Error(parsed.message);
-    expect(parsed.getAll('Via')[0]).toContain(`SIP/2.0/TCP 127.0.0.1:${lanPort}`);
+    expect(parsed.getAll('Via')[0]).toContain(`SIP/2.0/${VIA} 127.0.0.1:${lanSipPort}`);
   });
 });

@@ -221,7 +221,7 @@ export class Guard {
     const opened: Transport[] = [];
     try {
       for (const kind of kinds) {
-        const tls = kind === 'tls' ? this.config.wan.tls : null;
+        const tls = kind === 'tls' ? (leg === 'wan' ? this.config.wan.tls : this.config.lan.tls) : null;
         const listenPort = kind === 'tls' ? (tls?.port ?? port + 1) : port;
         const transport = factory({
           leg,
@@ -258,6 +258,7 @@ export class Guard {
       lan: { address: config.lan.listen.address, port: config.lan.listen.port },
       wan: { address: config.wan.listen.address, port: wanPort },
       wanTlsPort: tlsPort,
+      lanTlsPort: config.lan.tls === null ? null : (config.lan.tls.port ?? config.lan.listen.port + 1),
       configuredPublic: config.wan.public === null ? null : { host: config.wan.public.host, port: config.wan.public.port },
       initialPublic: initialPublic(store.settings, config.wan.listen.address, wanPort, this.#options.publicGuess),
     });
