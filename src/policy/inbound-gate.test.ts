@@ -187,6 +187,13 @@ describe('fallback for a provider that rewrites the Request-URI to the phone num
     expect(decideInbound({ msg: request(providerInviteLines(numberUri)), flow: wanFlow(PROVIDER) }, none).action).toBe('drop');
   });
 
+  it('never uses the fallback for a Request-URI that names another host (a LAN phone): open-relay', () => {
+    const ctx = gateContext({ byUser: { alice: [ALICE] } }, { providerRewritesUri: true, isOwnUri: isOwnWanUri });
+    const verdict = decideInbound({ msg: request(providerInviteLines('sip:alice@10.77.0.20')), flow: wanFlow(PROVIDER) }, ctx);
+    expect(verdict).toMatchObject({ action: 'drop', reasons: ['open-relay'] });
+    expect(verdict.targets).toEqual([]);
+  });
+
   it('drops the same request when the fallback is off: no-alias', () => {
     const ctx = gateContext({ byUser: { '+81398765432': [ALICE] } });
     expect(decideInbound({ msg: request(providerInviteLines(numberUri)), flow: wanFlow(PROVIDER) }, ctx)).toMatchObject({

@@ -114,16 +114,19 @@ function checkAddressing<B extends AliasBinding>(msg: SipMessage, flow: Flow, ct
     return { ok: false, reason: 'unknown-dialog', note: undefined };
   }
 
+  // A Request-URI that names another host is never ours to deliver, whoever sends it: checked before
+  // the rewrite fallback, so that `sip:alice@<a LAN address>` from the provider's address cannot
+  // reach a phone by its user name.
+  if (!isSipError(uri) && isSipUri(uri) && ctx.isOwnUri !== undefined && !ctx.isOwnUri(uri)) {
+    return { ok: false, reason: 'open-relay', note: undefined };
+  }
+
   const user = requestUser(uri);
   if (ctx.providerRewritesUri && fromProvider && user !== null && ctx.isAliasPort(flow.local.port)) {
     const found = ctx.lookupByUser(user);
     const accounts = new Set(found.map((b) => b.aor));
     if (accounts.size === 1) return { ok: true, targets: found, info: 'provider-rewrites-uri', note: undefined };
     if (accounts.size > 1) return { ok: false, reason: 'no-alias', note: `rewrite fallback: ${accounts.size} accounts match` };
-  }
-
-  if (!isSipError(uri) && isSipUri(uri) && ctx.isOwnUri !== undefined && !ctx.isOwnUri(uri)) {
-    return { ok: false, reason: 'open-relay', note: undefined };
   }
   return { ok: false, reason: looksLikeAliasToken(token) ? 'unknown-alias' : 'no-alias', note: undefined };
 }

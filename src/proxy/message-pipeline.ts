@@ -24,6 +24,7 @@ import type { GateContext } from '../policy/gate-context.js';
 import { decideLanRequest, type LanContext } from '../policy/lan-gate.js';
 import { isSipError } from '../sip/errors.js';
 import type { SipMessage } from '../sip/message.js';
+import type { SipUri } from '../sip/types.js';
 import { parseMessage } from '../sip/parse.js';
 import type { Binding } from '../store/binding-store.js';
 import type { EventSink } from '../store/event-store.js';
@@ -190,7 +191,11 @@ export class MessagePipeline {
     if (isSipError(uri)) return;
     const token = tokenOfUri(uri);
     if (token !== null && this.#d.registrations.live(token) !== undefined) return this.#d.watch.observe('token');
-    const user = uri.scheme === 'tel' ? (uri as { number: string }).number : (uri as { user?: string | null }).user;
+    // Only a Request-URI that names this guard (or a tel: number) can be a provider's rewrite; one
+    // that names another host is refused by the gate as an open-relay attempt and says nothing.
+    const sipUri = uri.scheme === 'sip' || uri.scheme === 'sips' ? (uri as SipUri) : null;
+    if (sipUri !== null && !this.#d.ctx.addresses.isOurHost(sipUri)) return;
+    const user = uri.scheme === 'tel' ? (uri as { number: string }).number : (sipUri?.user ?? null);
     if (user != null && this.#d.bindingsByUser(user).length > 0) this.#d.watch.observe('number');
   }
 

@@ -7,7 +7,9 @@
  * token whose Request-URI user is the user (or number) of a registered AOR says "no". The answer is
  * kept (`provider.keeps_request_uri`, "yes"/"no") and logged once; "no" makes the gate use its
  * fallback (provider source + the WAN port + exactly one account with that number, dialogs as usual).
- * A "no" stays "no" (a provider that does it once will do it again); only the operator resets it.
+ * Both answers stay (only the operator resets them): a "no" because a provider that rewrites once will
+ * do it again; a "yes" because a provider seen keeping the token does not start rewriting, so a
+ * later token-less INVITE from its address (spoofed over UDP, say) cannot switch the fallback on.
  */
 import type { SettingsStore } from '../store/settings-store.js';
 import { SETTING_KEYS } from '../store/settings-store.js';
@@ -40,6 +42,8 @@ export class RequestUriWatch {
     if (kind === 'token' && current === undefined) {
       this.#settings.set(SETTING_KEYS.providerKeepsRequestUri, 'yes');
       this.#logger.info('the provider keeps the alias in the Request-URI of its calls', { provider: this.#providerDomain });
+    } else if (kind === 'number' && current === 'yes') {
+      this.#logger.debug('ignored a provider INVITE without a token: the provider is known to keep the alias', { provider: this.#providerDomain });
     } else if (kind === 'number' && current !== 'no') {
       this.#settings.set(SETTING_KEYS.providerKeepsRequestUri, 'no');
       this.#rewrites = true;

@@ -26,6 +26,11 @@ export const ADDR = {
   guardLan: '10.77.0.1',
   /** A phone behind the guard. */
   lanPhone: '10.77.0.20',
+  /**
+   * A toll-fraud destination on the WAN (second address of the scanner's namespace, so that a
+   * packet the guard relayed there would resolve ARP and show up in a capture).
+   */
+  foreignDestination: '203.0.113.99',
 } as const;
 
 export const WAN_PREFIX = 24;
