@@ -4,6 +4,8 @@ import { parseCommand } from './commands/parse.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { runCommand } from './commands/run.js';
 import { eventsCommand } from './commands/events.js';
+import { classifyCommand } from './commands/classify.js';
+import { demoCommand } from './commands/demo.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -12,15 +14,15 @@ const commands: Record<string, { run: Command; summary: string }> = {
   run: { run: runCommand, summary: 'run the guard: ghostguard run --config FILE' },
   events: { run: eventsCommand, summary: 'list recent blocked requests and why they were blocked' },
   'check-config': { run: checkConfigCommand, summary: 'validate a config file and print what the guard would do' },
+  classify: { run: classifyCommand, summary: 'name the scanner behind raw SIP messages and show what the guard would do' },
+  demo: { run: demoCommand, summary: 'the real guard with a simulated provider, phone and scanners on loopback (npm start)' },
 };
 
 /** Commands the design promises that are not built yet: said plainly instead of "unknown command". */
 const planned: Record<string, string> = {
-  demo: 'the guard with an embedded provider, phone and scanners (issue #4)',
   init: 'write a commented config (issue #3)',
   analyze: 'explain the calls in a packet capture (issue #5)',
   probe: 'the self-test: would this address ring for a ghost call? (issue #5)',
-  classify: 'name the scanner behind raw SIP messages (issue #6)',
   bans: 'list, add and remove bans of a running guard (issue #6)',
   firewall: 'print router rules that admit only the provider (issue #6)',
 };
@@ -49,9 +51,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command) return command.run(rest, io);
   const later = planned[name];
   if (later !== undefined) {
-    // `npm start` runs `ghostguard demo`: until the demo lands it shows what works today.
     io.out(`ghostguard ${name} is not built yet: ${later}.\n\n${helpText()}`);
-    return name === 'demo' ? 0 : 2;
+    return 2;
   }
   io.err(`ghostguard: unknown command '${name}'\n\n${helpText()}`);
   return 2;

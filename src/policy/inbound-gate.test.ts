@@ -151,14 +151,16 @@ describe('rate state (step 5): the provider is rate-limited, never banned', () =
     expect(verdict).toMatchObject({ action: 'drop', reasons: ['flood'], neverBan: true });
   });
 
-  it('adds flood after the earlier reasons for a flooding stranger and drops (no answer amplifies a flood)', () => {
+  it('adds flood after the earlier reasons for a flooding stranger and drops (no answer amplifies a flood), without the cost of fingerprinting', () => {
     const msg = corpusMessage('scanner-sipvicious-svmap-invite.sip');
-    const ctx = gateContext({ limited: [SCANNER] }, { unknownAction: '404', classify: sipvicious });
+    let asked = 0;
+    const ctx = gateContext({ limited: [SCANNER] }, { unknownAction: '404', classify: () => (asked++, sipvicious()) });
     expect(decideInbound({ msg, flow: wanFlow(SCANNER) }, ctx)).toMatchObject({
       action: 'drop',
-      reasons: ['not-from-provider', 'no-alias', 'flood', 'scanner-fingerprint'],
-      family: 'sipvicious',
+      reasons: ['not-from-provider', 'no-alias', 'flood'],
+      family: null,
     });
+    expect(asked).toBe(0);
   });
 });
 

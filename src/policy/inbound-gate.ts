@@ -86,7 +86,8 @@ export function decideInbound<B extends AliasBinding>(input: InboundInput, ctx: 
     return { ...relay(info, { neverBan, ...noteOf(addressing.note) }), targets: addressing.targets };
   }
 
-  const label = ctx.classify?.(msg) ?? null;
+  // Fingerprints only label; a flood's packets are not worth the cost (its first ones were labelled).
+  const label = limited ? null : (ctx.classify?.(msg) ?? null);
   if (label !== null) reasons.push('scanner-fingerprint');
   const note = addressing.note;
   const extras = { family: label?.family ?? null, neverBan, ...noteOf(note) };

@@ -13,7 +13,11 @@ const NAMES: Readonly<Record<string, string>> = Object.freeze({
   vaxsip: 'VaxSIPUserAgent',
   portsip: 'PortSIP SDK',
   sipp: 'SIPp',
-  'sip-scan': 'sip-scan',
+  sipsak: 'sipsak',
+  sundayddr: 'sundayddr',
+  iwar: 'iWar',
+  'toll-fraud': 'toll-fraud',
+  'sip-scan': 'unidentified SIP',
 });
 
 export function scannerName(family: string): string {

@@ -73,9 +73,11 @@ describe('Guard: the inbound gate acts (DESIGN §2)', () => {
       method: 'INVITE',
       requestUri: `sip:100@${GUARD_WAN_IP}`,
       userAgent: 'friendly-scanner',
-      reasons: ['not-from-provider', 'no-alias'],
+      reasons: ['not-from-provider', 'no-alias', 'scanner-fingerprint'],
+      family: 'sipvicious',
       flow: { remoteAddress: SCANNER_IP },
     });
+    expect(event!.explanation.en).toContain('SIPVicious');
     expect(event!.explanation.en).toContain(SCANNER_IP);
     expect(event!.explanation.en).toContain(DOMAIN);
     expect(event!.explanation.ja.length).toBeGreaterThan(10);
@@ -107,7 +109,8 @@ describe('Guard: the inbound gate acts (DESIGN §2)', () => {
     await settle();
     expect(victim.inbox).toEqual([]);
     expect(await w.phone.peer.count(isRequest('INVITE'))).toBe(0);
-    expect(w.store.events.query({}).events[0]?.reasons).toEqual(['open-relay']);
+    // An international number towards a foreign host: the shape of toll fraud, and labelled so.
+    expect(w.store.events.query({}).events[0]).toMatchObject({ reasons: ['open-relay', 'scanner-fingerprint'], family: 'toll-fraud' });
   });
 
   it('answers 403 instead of dropping when policy.unknown says so', async () => {

@@ -39,6 +39,7 @@ import type { ProxyContext } from './proxy-context.js';
 import { RegistrationRelay, type RegistrationRelayOptions, type RegistrationStats } from './registration-relay.js';
 import { RequestUriWatch } from './request-uri-watch.js';
 import { socketTransports, type TransportFactory } from './transport-factory.js';
+import { classify as classifyScanner } from '../defense/fingerprint/classify.js';
 import { chooseWanPort } from './wan-port.js';
 
 export { PUBLIC_ADDRESS_SETTING };
@@ -72,6 +73,7 @@ export interface GuardOptions {
   /** Defense layer hooks (default: nothing banned, every rate ok, no fingerprints). */
   readonly isBanned?: (address: string) => boolean;
   readonly rate?: (address: string) => RateState;
+  /** Names the scanner behind a refused request (default: the built-in fingerprints of src/defense). */
   readonly classify?: (msg: SipMessage) => Classification | null;
   /** Called for each request relayed from one leg to the other (the benchmark's hook). */
   readonly onRelayLatency?: (sample: LatencySample) => void;
@@ -299,7 +301,7 @@ export class Guard {
       watch,
       branchPrefix,
       ...(this.#options.rate ? { rate: this.#options.rate } : {}),
-      ...(this.#options.classify ? { classify: this.#options.classify } : {}),
+      classify: this.#options.classify ?? classifyScanner,
     };
     const isBanned = this.#options.isBanned ?? ((address: string) => {
       const ban = store.bans.get(address);
