@@ -8,8 +8,6 @@
  * With no registrations nothing is relayed: a stranger's request is refused `not-from-provider` (and
  * `no-alias` / `unknown-alias`), one from a --provider address only for its Request-URI.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AddressSet } from '../../config/address-set.js';
 import { parseIp } from '../../config/ip-address.js';
@@ -25,9 +23,8 @@ import type { SipMessage } from '../../sip/message.js';
 import { parseMessage } from '../../sip/parse.js';
 import { makeFlow } from '../../transport/flow.js';
 import type { CliIo } from '../io.js';
+import { expandFiles, MAX_MESSAGE_READ, readHead, readProblem, type FileEntry } from '../message-files.js';
 
-/** Bigger than any SIP message we accept, so the parser reports SIP_TOO_LARGE itself. */
-const MAX_READ = 65_536;
 /** Never a prefix of a branch in a file: the loop check cannot fire (nothing is relayed anyway). */
 const NO_BRANCH_PREFIX = 'z9hG4bK-ghostguard-classify-';
 /** The source when neither --source nor a Via names one. */
@@ -135,7 +132,7 @@ export async function classifyFile(file: FileEntry, options: ClassifyOptions): P
   if (file.problem !== undefined) return unread(file.shown, file.problem);
   let bytes: Buffer;
   try {
-    bytes = await readHead(file.path, MAX_READ + 1);
+    bytes = await readHead(file.path, MAX_MESSAGE_READ);
   } catch (error) {
     return unread(file.shown, readProblem(error));
   }
@@ -223,58 +220,4 @@ function formatReport(r: ClassifyReport): string {
     lines.push(`  説明:         ${r.explanation.ja}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-export interface FileEntry {
-  readonly path: string;
-  readonly shown: string;
-  readonly problem?: { code: string; message: string };
-}
-
-/** Files as given; a folder gives its files in name order, without the *.md and *.json beside fixtures. */
-async function expandFiles(names: string[], cwd: string): Promise<FileEntry[]> {
-  const entries: FileEntry[] = [];
-  for (const name of names) {
-    const path = resolve(cwd, name);
-    try {
-      const info = await stat(path);
-      if (!info.isDirectory()) {
-        entries.push({ path, shown: name });
-        continue;
-      }
-      const children = (await readdir(path, { withFileTypes: true }))
-        .filter((child) => child.isFile() && !child.name.startsWith('.') && !child.name.endsWith('.md') && !child.name.endsWith('.json'))
-        .map((child) => child.name)
-        .sort();
-      for (const child of children) entries.push({ path: join(path, child), shown: join(name, child) });
-    } catch (error) {
-      entries.push({ path, shown: name, problem: readProblem(error) });
-    }
-  }
-  return entries;
-}
-
-/** Reads at most `limit` bytes: a huge file costs no more memory than the largest message. */
-async function readHead(path: string, limit: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(limit);
-    let filled = 0;
-    while (filled < limit) {
-      const { bytesRead } = await handle.read(buffer, filled, limit - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
-}
-
-function readProblem(error: unknown): { code: string; message: string } {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return { code: 'GG_ERR_READ', message: 'no such file' };
-  if (code === 'EACCES') return { code: 'GG_ERR_READ', message: 'permission denied' };
-  if (code === 'EISDIR') return { code: 'GG_ERR_READ', message: 'is a folder' };
-  return { code: 'GG_ERR_READ', message: `cannot read: ${code ?? (error as Error).message}` };
 }

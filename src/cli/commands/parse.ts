@@ -2,8 +2,6 @@
  * `ghostguard parse FILE... [--json]`: parses raw SIP messages (one per file, or every file of a
  * folder) and shows what the guard would read from them. Exit 0 when every file parses and validates.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseMessage } from '../../sip/parse.js';
 import { summarizeMessage, type MessageSummary } from '../../sip/summarize.js';
@@ -11,9 +9,8 @@ import { validate } from '../../sip/validate.js';
 import { isSipError } from '../../sip/errors.js';
 import type { CliIo } from '../io.js';
 import { formatSummary } from '../format-summary.js';
+import { expandFiles, MAX_MESSAGE_READ, readHead, readProblem, type FileEntry } from '../message-files.js';
 
-/** Bigger than any SIP message we accept, so the parser reports SIP_TOO_LARGE itself. */
-const MAX_READ = 65_536;
 
 export const parseUsage = `Usage: ghostguard parse FILE... [--json]
 
@@ -60,39 +57,11 @@ export async function parseCommand(args: string[], io: CliIo): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-interface FileEntry {
-  path: string;
-  shown: string;
-  problem?: { code: string; message: string };
-}
-
-async function expandFiles(names: string[], cwd: string): Promise<FileEntry[]> {
-  const entries: FileEntry[] = [];
-  for (const name of names) {
-    const path = resolve(cwd, name);
-    try {
-      const info = await stat(path);
-      if (info.isDirectory()) {
-        const children = (await readdir(path, { withFileTypes: true }))
-          .filter((child) => child.isFile())
-          .map((child) => child.name)
-          .sort();
-        for (const child of children) entries.push({ path: join(path, child), shown: join(name, child) });
-      } else {
-        entries.push({ path, shown: name });
-      }
-    } catch (error) {
-      entries.push({ path, shown: name, problem: readProblem(error) });
-    }
-  }
-  return entries;
-}
-
 async function reportFile(path: string, shown: string, problem?: FileEntry['problem']): Promise<FileReport> {
   if (problem) return { file: shown, ok: false, error: { ...problem, offset: 0 } };
   let bytes: Buffer;
   try {
-    bytes = await readHead(path, MAX_READ + 1);
+    bytes = await readHead(path, MAX_MESSAGE_READ);
   } catch (error) {
     return { file: shown, ok: false, error: { ...readProblem(error), offset: 0 } };
   }
@@ -101,31 +70,6 @@ async function reportFile(path: string, shown: string, problem?: FileEntry['prob
   const invalid = validate(msg);
   const message = summarizeMessage(msg);
   return invalid ? { file: shown, ok: false, error: invalid.toJSON(), message } : { file: shown, ok: true, message };
-}
-
-/** Reads at most `limit` bytes: a huge file costs no more memory than the largest message. */
-async function readHead(path: string, limit: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(limit);
-    let filled = 0;
-    while (filled < limit) {
-      const { bytesRead } = await handle.read(buffer, filled, limit - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
-}
-
-function readProblem(error: unknown): { code: string; message: string } {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return { code: 'GG_ERR_READ', message: 'no such file' };
-  if (code === 'EACCES') return { code: 'GG_ERR_READ', message: 'permission denied' };
-  if (code === 'EISDIR') return { code: 'GG_ERR_READ', message: 'is a folder' };
-  return { code: 'GG_ERR_READ', message: `cannot read: ${code ?? (error as Error).message}` };
 }
 
 function formatReport(report: FileReport): string {
