@@ -50,12 +50,37 @@ async function main(): Promise<number> {
     alias = /<([^>]+)>/.exec(msg.get('contact') ?? '')?.[1] ?? '';
     return respond(msg, 200, 'OK', [`Contact: <${alias}>;expires=3600`, 'Expires: 3600']);
   };
-  const ringing = ({ msg }: Received) => {
-    if (msg.method === 'INVITE') return respond(msg, 180, 'Ringing', [`Contact: <sip:alice@${PHONE_IP}:${phone.port}>`]);
-    return null;
+  // Each phone rings (180: the moment measured) and then declines (486), so that every call ends and
+  // the guard's tables stay as small as in real use; the caller ACKs the 486 (RFC 3261 §17.1.1.3).
+  const ringThenDecline = (self: () => UdpPeer) => ({ msg, address, port }: Received) => {
+    if (msg.method !== 'INVITE') return null;
+    const contact = [`Contact: <sip:alice@${PHONE_IP}:${phone.port}>`];
+    self().send(respond(msg, 180, 'Ringing', contact), address, port);
+    return respond(msg, 486, 'Busy Here', contact);
   };
-  phone.onRequest = ringing;
-  directPhone.onRequest = ringing;
+  phone.onRequest = ringThenDecline(() => phone);
+  directPhone.onRequest = ringThenDecline(() => directPhone);
+  provider.onResponse = ({ msg, address, port }) => {
+    if (msg.status < 300 || msg.method !== 'INVITE') return;
+    const via = msg.getAll('via')[0] ?? '';
+    provider.send(
+      [
+        `ACK ${pendingUris.get(msg.get('call-id') ?? '') ?? 'sip:invalid'} SIP/2.0`,
+        `Via: ${via}`,
+        'Max-Forwards: 70',
+        `From: ${msg.get('from')}`,
+        `To: ${msg.get('to')}`,
+        `Call-ID: ${msg.get('call-id')}`,
+        `CSeq: ${(msg.get('cseq') ?? '1 INVITE').split(' ')[0]} ACK`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      address,
+      port,
+    );
+  };
+  const pendingUris = new Map<string, string>();
 
   const lanPort = (await UdpPeer.open(GUARD_LAN_IP).then(async (p) => (await p.close(), p.port)));
   const config = parseConfig(
@@ -129,11 +154,15 @@ async function main(): Promise<number> {
     const guarded: number[] = [];
     const oneCall = async (i: number, via: 'direct' | 'guard') => {
       const ring = provider.next((r) => r.msg.status === 180 && r.msg.get('call-id') === `bench-${i}@${PROVIDER_IP}`);
+      const uri = via === 'direct' ? `sip:alice@${DIRECT_PHONE_IP}:${directPhone.port}` : alias;
+      pendingUris.set(`bench-${i}@${PROVIDER_IP}`, uri);
       const t0 = performance.now();
       if (via === 'direct') provider.send(invite(i, `sip:alice@${DIRECT_PHONE_IP}:${directPhone.port}`), DIRECT_PHONE_IP, directPhone.port);
       else provider.send(invite(i, alias), wanAddress!, Number(wanPort));
       const r = await ring;
       (via === 'direct' ? direct : guarded).push(r.at - t0);
+      await provider.next((m) => m.msg.status === 486 && m.msg.get('call-id') === `bench-${i}@${PROVIDER_IP}`);
+      pendingUris.delete(`bench-${i}@${PROVIDER_IP}`);
     };
     const warmup = Math.min(200, Math.floor(calls / 10));
     for (let i = 0; i < warmup; i++) await oneCall(1_000_000 + i, i % 2 ? 'guard' : 'direct');

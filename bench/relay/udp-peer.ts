@@ -21,6 +21,8 @@ export class UdpPeer {
   readonly #waiters: Waiter[] = [];
   /** Answers requests automatically (return the response text, or null to stay silent). */
   onRequest: (r: Received) => string | null = () => null;
+  /** Sees every response before the waiters do. */
+  onResponse: (r: Received) => void = () => {};
 
   private constructor(socket: Socket, readonly address: string, readonly port: number) {
     this.#socket = socket;
@@ -32,6 +34,8 @@ export class UdpPeer {
       if (msg.isRequest) {
         const answer = this.onRequest(r);
         if (answer !== null) this.send(answer, r.address, r.port);
+      } else {
+        this.onResponse(r);
       }
       const i = this.#waiters.findIndex((w) => w.match(r));
       if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(r);
