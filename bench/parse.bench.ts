@@ -7,7 +7,11 @@
  * every parser handles. Prints messages/s (median of the rounds), ghostguard's ratio to each peer, and
  * whether ghostguard reaches the issue's target: at least 3x the fastest peer.
  *
- *   npm run bench:parse -- [--seconds N] [--rounds N] [--json] [--check]
+ *   npm run bench:parse -- [--seconds N] [--rounds N] [--json] [--check] [--by-message] [--source | --with-source]
+ *
+ * ghostguard is timed as production runs it: the tsc output in dist/sip, built first when it is
+ * older than src/sip. --source times src/sip through tsx instead, whose transpilation makes the
+ * parser about 15% slower (see peers/ghostguard-parser.ts).
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -17,18 +21,25 @@ import { measure, type Contender, type Measurement } from './measure.js';
 import { emptyFields, type AnyAdapter, type Fields } from './peers/adapter.js';
 import { drachtioPeer } from './peers/drachtio-peer.js';
 import { jssipPeer } from './peers/jssip-peer.js';
+import { buildIfStale, loadGhostguard, type GhostguardBuild } from './peers/ghostguard-parser.js';
 import { sipPeer } from './peers/sip-peer.js';
 
 const TARGET_FACTOR = 3;
 const GHOSTGUARD = 'ghostguard';
+/** ghostguard's other build, timed for comparison only (never a peer, never the target). */
+const GHOSTGUARD_SOURCE = 'ghostguard-src';
 
-const USAGE = `usage: npm run bench:parse -- [--seconds N] [--rounds N] [--json] [--check] [--by-message]
+const USAGE = `usage: npm run bench:parse -- [--seconds N] [--rounds N] [--json] [--check] [--by-message] [--source | --with-source]
   --seconds N   time budget per parser, warm-up included (default 5)
   --rounds N    timed rounds per parser; the median is reported (default 10)
   --json        print one JSON object instead of the table
   --check       exit 1 when ghostguard misses the target (>= ${TARGET_FACTOR}x the fastest peer)
   --by-message  also time each timed message alone (--seconds split over the messages), to see
-                where ghostguard is slow`;
+                where ghostguard is slow
+  --source      time src/sip through tsx instead of the compiled build in dist/sip (by default
+                ghostguard is timed as production runs it: dist/sip, rebuilt first with
+                tsc -p tsconfig.build.json when older than src/sip); tsx makes it about 15% slower
+  --with-source also time src/sip through tsx, as ${GHOSTGUARD_SOURCE}, for comparison only`;
 
 interface Failure {
   readonly message: string;
@@ -51,6 +62,8 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       check: { type: 'boolean', default: false },
       'by-message': { type: 'boolean', default: false },
+      source: { type: 'boolean', default: false },
+      'with-source': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,8 +78,18 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const build: GhostguardBuild = values.source ? 'source' : 'compiled';
+  let buildNote = '';
+  if (build === 'compiled') {
+    try {
+      buildNote = buildIfStale();
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : String(e));
+      return 1;
+    }
+  }
   const corpus = loadCorpus();
-  const { adapters, unavailable } = await loadAdapters();
+  const { adapters, unavailable } = await loadAdapters(build, build === 'compiled' && values['with-source']);
   const reports = adapters.map((a) => verify(a, corpus));
   const timed = corpus.filter((m) => reports.every((r) => r.fields.has(m.name)));
   if (timed.length === 0) {
@@ -77,6 +100,7 @@ async function main(): Promise<number> {
   const log = values.json ? () => {} : (line: string) => console.log(line);
   log(`ghostguard parse benchmark: ${corpus.length} corpus messages, ${timed.length} timed (parsed by every parser)`);
   log(machineLine());
+  log(ghostguardLine(adapters, build, buildNote));
   log(`${seconds} s per parser (first 20% warm-up), ${rounds} interleaved rounds, median\n`);
 
   const contenders = reports.map((r) => contender(r.adapter, timed));
@@ -90,6 +114,8 @@ async function main(): Promise<number> {
           date: new Date().toISOString(),
           machine: machine(),
           corpus: { messages: corpus.length, timed: timed.map((m) => m.name) },
+          ghostguardBuild: build,
+          ghostguardBuildNote: buildNote,
           options: { seconds, rounds, warmupShare: 0.2 },
           parsers: reports.map((r, i) => ({
             name: r.adapter.name,
@@ -122,15 +148,21 @@ async function main(): Promise<number> {
   return values.check && summary.target.met !== true ? 1 : 0;
 }
 
-async function loadAdapters(): Promise<{ adapters: AnyAdapter[]; unavailable: Failure[] }> {
+async function loadAdapters(build: GhostguardBuild, withSource: boolean): Promise<{ adapters: AnyAdapter[]; unavailable: Failure[] }> {
   const adapters: AnyAdapter[] = [];
   const unavailable: Failure[] = [];
+  // Loaded dynamically so that the peers can still be measured while the parser is being written.
   try {
-    // Imported dynamically so that the peers can still be measured while the parser is being written.
-    const { ghostguardParser } = await import('./peers/ghostguard-parser.js');
-    adapters.push(ghostguardParser());
+    adapters.push(await loadGhostguard(build));
   } catch (e) {
     unavailable.push({ message: GHOSTGUARD, reason: e instanceof Error ? e.message : String(e) });
+  }
+  if (withSource) {
+    try {
+      adapters.push({ ...(await loadGhostguard('source')), name: GHOSTGUARD_SOURCE });
+    } catch (e) {
+      unavailable.push({ message: GHOSTGUARD_SOURCE, reason: e instanceof Error ? e.message : String(e) });
+    }
   }
   for (const make of [sipPeer, drachtioPeer, jssipPeer]) {
     try {
@@ -140,6 +172,28 @@ async function loadAdapters(): Promise<{ adapters: AnyAdapter[]; unavailable: Fa
     }
   }
   return { adapters, unavailable };
+}
+
+/** What exactly is timed as ghostguard (one line per build timed). */
+function ghostguardLine(adapters: readonly AnyAdapter[], build: GhostguardBuild, buildNote: string): string {
+  const lines: string[] = [];
+  for (const a of adapters) {
+    if (a.name === GHOSTGUARD) {
+      const what =
+        build === 'compiled'
+          ? `the build production runs${buildNote === '' ? '' : `; ${buildNote}`}`
+          : 'NOT the production build: tsx transpiles with esbuild keepNames, about 15% slower (the default times dist/sip)';
+      lines.push(`ghostguard timed: ${a.version}, ${what}`);
+    } else if (a.name === GHOSTGUARD_SOURCE) {
+      lines.push(`${GHOSTGUARD_SOURCE} timed: ${a.version}, for comparison only (not a peer, not the target)`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') : 'ghostguard: unavailable';
+}
+
+/** ghostguard itself or its other build: never a peer. */
+function isGhostguard(name: string): boolean {
+  return name === GHOSTGUARD || name === GHOSTGUARD_SOURCE;
 }
 
 function verify(adapter: AnyAdapter, corpus: readonly CorpusMessage[]): ParserReport {
@@ -186,7 +240,7 @@ interface Summary {
 
 function summarize(reports: readonly ParserReport[], results: readonly Measurement[], unavailable: readonly Failure[]): Summary {
   const gg = results.find((r) => r.name === GHOSTGUARD);
-  const peers = results.filter((r) => r.name !== GHOSTGUARD);
+  const peers = results.filter((r) => !isGhostguard(r.name));
   const fastest = peers.reduce<Measurement | undefined>((a, b) => (a === undefined || b.median > a.median ? b : a), undefined);
   const ratios = new Map<string, number>();
   if (gg !== undefined) for (const r of results) ratios.set(r.name, gg.median / r.median);
@@ -249,7 +303,7 @@ function printFailures(reports: readonly ParserReport[], unavailable: readonly F
 
 /** Each message timed alone, every parser on it: where is ghostguard relatively slow? */
 function printByMessage(adapters: readonly AnyAdapter[], timed: readonly CorpusMessage[], seconds: number): void {
-  const peers = adapters.filter((a) => a.name !== GHOSTGUARD);
+  const peers = adapters.filter((a) => !isGhostguard(a.name));
   const head = ['message', 'bytes', ...adapters.map((a) => `${a.name} msgs/s`), 'vs fastest peer'];
   const rows: string[][] = [];
   for (const m of timed) {
@@ -276,7 +330,7 @@ function disagreements(reports: readonly ParserReport[]): string[] {
   const notes: string[] = [];
   const norm = (k: keyof Fields, v: string | number) => (k.endsWith('Host') && typeof v === 'string' ? v.replace(/^\[(.*)\]$/, '$1').toLowerCase() : v);
   for (const peer of reports) {
-    if (peer === gg) continue;
+    if (isGhostguard(peer.adapter.name)) continue;
     for (const [name, theirs] of peer.fields) {
       const ours = gg.fields.get(name);
       if (ours === undefined) continue;

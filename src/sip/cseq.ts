@@ -10,65 +10,76 @@
  */
 import { SipError } from './errors.js';
 import type { CSeq } from './types.js';
-import { CLASS, DIGIT, TOKEN, skipClass, skipLws } from './chars.js';
+import { TOKEN, bytesOf, skipClassBytes, skipLwsBytes } from './chars.js';
 
 const LIMIT = 2 ** 31;
 
 /** Parses a CSeq header value. Errors are `SIP_BAD_CSEQ` with offsets into `text`. */
 export function parseCSeq(text: string): CSeq | SipError {
-  const len = text.length;
-  const digitsStart = skipLws(text, 0, len);
+  return parseCSeqAt(text, bytesOf(text), 0, text.length);
+}
+
+/**
+ * Parses the CSeq value that is exactly `text[from, len)` (`b` its bytes, see chars.ts); offsets in
+ * errors are indexes into `text`.
+ */
+export function parseCSeqAt(text: string, b: Uint8Array, from: number, len: number): CSeq | SipError {
+  const digitsStart = skipLwsBytes(b, from, len);
   let seq = 0;
   let i = digitsStart;
-  while (i < len && (CLASS[text.charCodeAt(i)]! & DIGIT) !== 0) {
-    if (seq < LIMIT) seq = seq * 10 + (text.charCodeAt(i) - 48);
+  let c: number;
+  while (i < len && (c = b[i]!) >= 0x30 && c <= 0x39) {
+    if (seq < LIMIT) seq = seq * 10 + (c - 48);
     i++;
   }
   if (i === digitsStart) return bad('expected the sequence number', digitsStart);
   if (seq >= LIMIT) return bad('sequence number must be less than 2**31', digitsStart);
-  const methodStart = skipLws(text, i, len);
+  const methodStart = skipLwsBytes(b, i, len);
   if (methodStart === i) return bad('expected white space after the sequence number', i);
-  const methodEnd = skipClass(text, methodStart, len, TOKEN);
+  const methodEnd = skipClassBytes(b, methodStart, len, TOKEN);
   if (methodEnd === methodStart) return bad('expected the method', methodStart);
-  if (skipLws(text, methodEnd, len) !== len) return bad('unexpected character after the method', methodEnd);
-  return { seq, method: methodOf(text, methodStart, methodEnd) };
+  if (skipLwsBytes(b, methodEnd, len) !== len) return bad('unexpected character after the method', methodEnd);
+  return { seq, method: methodAt(text, b, methodStart, methodEnd) };
 }
 
-/** The method name; the common ones as constant strings (no allocation on the hot path). */
-function methodOf(text: string, start: number, end: number): string {
-  switch (text.charCodeAt(start)) {
+/** The method name `text[start, end)` (non-empty); the common ones as constant strings (no copy). */
+export function methodAt(text: string, b: Uint8Array, start: number, end: number): string {
+  switch (b[start]) {
     case 0x49 /* I */:
-      if (same(text, start, end, 'INVITE')) return 'INVITE';
-      if (same(text, start, end, 'INFO')) return 'INFO';
+      if (same(b, start, end, 'INVITE')) return 'INVITE';
+      if (same(b, start, end, 'INFO')) return 'INFO';
       break;
     case 0x52 /* R */:
-      if (same(text, start, end, 'REGISTER')) return 'REGISTER';
-      if (same(text, start, end, 'REFER')) return 'REFER';
+      if (same(b, start, end, 'REGISTER')) return 'REGISTER';
+      if (same(b, start, end, 'REFER')) return 'REFER';
       break;
     case 0x4f /* O */:
-      if (same(text, start, end, 'OPTIONS')) return 'OPTIONS';
+      if (same(b, start, end, 'OPTIONS')) return 'OPTIONS';
       break;
     case 0x41 /* A */:
-      if (same(text, start, end, 'ACK')) return 'ACK';
+      if (same(b, start, end, 'ACK')) return 'ACK';
       break;
     case 0x42 /* B */:
-      if (same(text, start, end, 'BYE')) return 'BYE';
+      if (same(b, start, end, 'BYE')) return 'BYE';
       break;
     case 0x43 /* C */:
-      if (same(text, start, end, 'CANCEL')) return 'CANCEL';
+      if (same(b, start, end, 'CANCEL')) return 'CANCEL';
       break;
     case 0x53 /* S */:
-      if (same(text, start, end, 'SUBSCRIBE')) return 'SUBSCRIBE';
+      if (same(b, start, end, 'SUBSCRIBE')) return 'SUBSCRIBE';
       break;
     case 0x4e /* N */:
-      if (same(text, start, end, 'NOTIFY')) return 'NOTIFY';
+      if (same(b, start, end, 'NOTIFY')) return 'NOTIFY';
       break;
   }
   return text.slice(start, end);
 }
 
-function same(text: string, start: number, end: number, word: string): boolean {
-  return end - start === word.length && text.startsWith(word, start);
+/** Whether `b[start, end)` is exactly the ASCII `word` (methods are case-sensitive, RFC 3261 §7.1). */
+function same(b: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (b[start + i] !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 function bad(message: string, offset: number): SipError {

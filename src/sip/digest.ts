@@ -17,7 +17,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SipError } from './errors.js';
 import type { DigestParams } from './types.js';
-import { CLASS, LWS, TOKEN, equalsLower, skipClass, skipLws } from './chars.js';
+import { CLASS, LWS, TOKEN, bytesOf, equalsLower, skipClass, skipLws } from './chars.js';
 import { lowerName } from './params.js';
 import { quote, scanQuotedString, unquote } from './quoted-string.js';
 
@@ -41,10 +41,11 @@ export function parseDigest(text: string): DigestParams | SipError {
   if (i === schemeEnd) return bad('expected white space after the scheme', i);
 
   const params = new Map<string, string | null>();
+  const bytes = bytesOf(text);
   while (i < len) {
     const nameEnd = skipClass(text, i, len, TOKEN);
     if (nameEnd === i) return bad('expected a parameter name', i);
-    const name = lowerName(text, i, nameEnd);
+    const name = lowerName(text, bytes, i, nameEnd);
     const eq = skipLws(text, nameEnd, len);
     if (eq >= len || text.charCodeAt(eq) !== EQUAL) return bad(`expected "=" after "${name}"`, eq);
     const valueStart = skipLws(text, eq + 1, len);

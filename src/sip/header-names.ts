@@ -123,16 +123,27 @@ const COMPACT_BY_CODE: Uint8Array = (() => {
   return table;
 })();
 
-/** Long names grouped by length: a scan compares only names of the right length. */
-const BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [string, HeaderId]> | undefined> = (() => {
-  const groups: Array<Array<[string, HeaderId]>> = [];
-  CANONICAL_NAMES.forEach((name, id) => {
-    if (id === 0) return;
-    const lower = name.toLowerCase();
-    (groups[lower.length] ??= []).push([lower, id]);
-  });
-  return groups;
+/** Lower-cased canonical names by id, for the comparison that confirms a candidate. */
+const LOWER_NAMES: readonly string[] = CANONICAL_NAMES.map((name) => name.toLowerCase());
+
+/**
+ * Candidate ids by the length (5 bits) and the first letter (5 bits) of a long name: one table read
+ * finds the only name that can match (Call-ID and Contact share a key; `NEXT_CANDIDATE` chains such
+ * ids), and one comparison confirms it. Any other name is Unknown after at most that comparison.
+ */
+const FIRST_CANDIDATE = new Uint8Array(1024);
+const NEXT_CANDIDATE = new Uint8Array(CANONICAL_NAMES.length);
+(() => {
+  for (let id = CANONICAL_NAMES.length - 1; id > 0; id--) {
+    const key = candidateKey(LOWER_NAMES[id]!, 0, LOWER_NAMES[id]!.length);
+    NEXT_CANDIDATE[id] = FIRST_CANDIDATE[key]!;
+    FIRST_CANDIDATE[key] = id;
+  }
 })();
+
+function candidateKey(text: string, start: number, end: number): number {
+  return candidateKeyOf(end - start, text.charCodeAt(start));
+}
 
 /** Id of the header name `text[start, end)`, case-insensitively, compact forms included. */
 export function identifyHeader(text: string, start: number, end: number): HeaderId {
@@ -141,12 +152,57 @@ export function identifyHeader(text: string, start: number, end: number): Header
     const c = text.charCodeAt(start) | 0x20;
     return c < 128 ? (COMPACT_BY_CODE[c]! as HeaderId) : HeaderId.Unknown;
   }
-  const group = BY_LENGTH[length];
-  if (group === undefined) return HeaderId.Unknown;
-  for (const [lower, id] of group) {
-    if (equalsLower(text, start, end, lower)) return id;
+  if (length === 0) return HeaderId.Unknown;
+  for (let id = FIRST_CANDIDATE[candidateKey(text, start, end)]!; id !== 0; id = NEXT_CANDIDATE[id]!) {
+    if (equalsLower(text, start, end, LOWER_NAMES[id]!)) return id as HeaderId;
   }
   return HeaderId.Unknown;
+}
+
+/**
+ * Identification during the parser's scan, without a second pass over the name: while the parser
+ * checks that each character of a name is a token character, it folds it with `c | 0x20` and packs
+ * the first 14 into two numbers, 7 characters of 7 bits each (`p = p * 128 + folded`, exact in a
+ * double). A name of 2 to 14 characters is then identified by comparing two numbers and the length
+ * with the packed lower-case name of the one candidate its length and first character point to
+ * (`FIRST_CANDIDATE`, `NEXT_CANDIDATE`); longer names (rare) go through `identifyHeader`. The
+ * parser does this lookup inline: a call would box the two doubles for every header line.
+ *
+ * The fold is exact here: the names we know hold only letters and "-", and among token characters
+ * (all below 128) only "A" and "a" fold to "a", and only "-" folds to "-". So a name is identified
+ * exactly when `identifyHeader` would identify it.
+ */
+export const PACKED_CHARS = 7;
+/** Longest name identified from its packed form. */
+export const PACKED_MAX_LENGTH = 2 * PACKED_CHARS;
+
+/** `[p0, p1]` of each id's lower-case name (0, 0 for names longer than PACKED_MAX_LENGTH). */
+export const PACKED_NAMES: Readonly<Float64Array> = new Float64Array(2 * CANONICAL_NAMES.length);
+/** Length of each id's name. */
+export const NAME_LENGTHS: Readonly<Uint8Array> = new Uint8Array(CANONICAL_NAMES.length);
+(() => {
+  const packed = PACKED_NAMES as Float64Array;
+  for (let id = 1; id < CANONICAL_NAMES.length; id++) {
+    const lower = LOWER_NAMES[id]!;
+    (NAME_LENGTHS as Uint8Array)[id] = lower.length;
+    if (lower.length > PACKED_MAX_LENGTH) continue;
+    for (let k = 0; k < lower.length; k++) {
+      const slot = 2 * id + Math.floor(k / PACKED_CHARS);
+      packed[slot] = packed[slot]! * 128 + (lower.charCodeAt(k) | 0x20);
+    }
+  }
+})();
+
+/** The id of a one-letter (compact) name, by its character code folded with `| 0x20`. */
+export const COMPACT_IDS: Readonly<Uint8Array> = COMPACT_BY_CODE;
+/** The first candidate id for a long name, by `candidateKeyOf(length, first char code)`; 0 for none. */
+export const FIRST_CANDIDATES: Readonly<Uint8Array> = FIRST_CANDIDATE;
+/** The next candidate id with the same key as an id; 0 for none. */
+export const NEXT_CANDIDATES: Readonly<Uint8Array> = NEXT_CANDIDATE;
+
+/** The key of `FIRST_CANDIDATES` for a name of `length` characters starting with char code `first`. */
+export function candidateKeyOf(length: number, first: number): number {
+  return ((length & 31) << 5) | (first & 31);
 }
 
 /** Id of a header name given by code (e.g. `get('from')`, `get('f')`). */

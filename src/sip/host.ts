@@ -17,7 +17,7 @@
  * receivers, while a correct address still has at most eight 16-bit pieces.
  */
 import type { HostKind } from './types.js';
-import { CLASS, DIGIT, HEX, HOSTCHAR } from './chars.js';
+import { CLASS, DIGIT, HEX, HOSTCHAR, bytesOf } from './chars.js';
 
 const DOT = 0x2e;
 const COLON = 0x3a;
@@ -84,6 +84,12 @@ export function isIpv6(s: string, start: number, end: number): boolean {
   return compressed ? pieces <= 7 : pieces === 8;
 }
 
+/** Host kinds as numbers, for `scanHostKind` (`HOST_KINDS[n]` is the `HostKind`). */
+export const HOST_DOMAIN = 0;
+export const HOST_IPV4 = 1;
+export const HOST_IPV6 = 2;
+export const HOST_KINDS: readonly HostKind[] = ['domain', 'ipv4', 'ipv6'];
+
 /**
  * Scans the host that starts at `start`, validating it in the same pass: an IPv6 reference
  * (`[` IPv6address `]`), or the longest run of hostname characters, which must form an IPv4address
@@ -92,11 +98,26 @@ export function isIpv6(s: string, start: number, end: number): boolean {
  * Returns the index after the host, or -1 when there is no valid host at `start`.
  */
 export function scanHost(s: string, start: number, end: number): number {
+  const r = scanHostKind(s, bytesOf(s), start, end);
+  return r < 0 ? -1 : r >> 2;
+}
+
+/**
+ * `scanHost` on the bytes `b` of the byte string `s` (see chars.ts), telling the kind it found
+ * without a second pass over the host: returns `hostEnd << 2 | kind` (kind `HOST_DOMAIN`,
+ * `HOST_IPV4` or `HOST_IPV6`), or -1. Strings are shorter than 2**29 characters, so the shift
+ * cannot overflow.
+ */
+export function scanHostKind(s: string, b: Uint8Array, start: number, end: number): number {
   if (start >= end) return -1;
-  if (s.charCodeAt(start) === 0x5b /* [ */) {
-    const close = s.indexOf(']', start);
-    return close !== -1 && close < end && isIpv6(s, start + 1, close) ? close + 1 : -1;
+  if (b[start] === 0x5b /* [ */) {
+    let close = start + 1;
+    while (close < end && b[close] !== 0x5d /* ] */) close++;
+    return close < end && isIpv6(s, start + 1, close) ? ((close + 1) << 2) | HOST_IPV6 : -1;
   }
+  const cls = CLASS; // locals: see chars.ts
+  const hostchar = HOSTCHAR;
+  const digit = DIGIT;
   let labelStart = start;
   let topStart = start; // start of the last non-empty label
   let labels = 0;
@@ -104,34 +125,34 @@ export function scanHost(s: string, start: number, end: number): number {
   let value = 0;
   let i = start;
   for (; i < end; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i]!;
     if (c === DOT) {
-      if (i === labelStart || s.charCodeAt(i - 1) === HYPHEN) return -1;
+      if (i === labelStart || b[i - 1] === HYPHEN) return -1;
       labels++;
       topStart = labelStart;
       labelStart = i + 1;
       value = 0;
       continue;
     }
-    const cls = CLASS[c]!;
-    if ((cls & HOSTCHAR) === 0) break;
+    const k = cls[c]!;
+    if ((k & hostchar) === 0) break;
     if (c === HYPHEN && i === labelStart) return -1;
     if (numeric) {
       value = value * 10 + (c - 48);
-      numeric = (cls & DIGIT) !== 0 && i - labelStart < 3 && value <= 255;
+      numeric = (k & digit) !== 0 && i - labelStart < 3 && value <= 255;
     }
   }
   if (i === start) return -1;
   if (i > labelStart) {
     // The text ends inside a label (no final dot): that label is the top label.
-    if (s.charCodeAt(i - 1) === HYPHEN) return -1;
+    if (b[i - 1] === HYPHEN) return -1;
     labels++;
     topStart = labelStart;
   } else if (numeric) {
     return -1; // "1.2.3.4." is neither an address nor a name
   }
-  if (numeric) return labels === 4 ? i : -1;
-  return (CLASS[s.charCodeAt(topStart)]! & DIGIT) === 0 ? i : -1;
+  if (numeric) return labels === 4 ? (i << 2) | HOST_IPV4 : -1;
+  return (CLASS[b[topStart]!]! & DIGIT) === 0 ? (i << 2) | HOST_DOMAIN : -1;
 }
 
 /** The kind of the valid host `s[start, hostEnd)` found by `scanHost`. */

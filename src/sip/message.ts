@@ -9,13 +9,16 @@
  * Strings are byte strings (latin1: one char per byte); offsets in errors are byte offsets into the
  * message.
  */
+import { CLASS, LWS, bytesOf } from './chars.js';
 import { SipError } from './errors.js';
+import { blankLineBreaks, collapseFolding } from './folding.js';
 import { CANONICAL_NAMES, HeaderId, headerIdOf } from './header-names.js';
-import { parseCSeq } from './cseq.js';
-import { parseNameAddr } from './name-addr.js';
-import { splitHeaderValues } from './split-values.js';
+import { parseCSeqAt } from './cseq.js';
+import { parseNameAddrAt } from './name-addr.js';
+import { splitHeaderValues, topLevelCommaBytes } from './split-values.js';
+import { parseCallIdAt, parseExpiresAt, parseMaxForwardsAt } from './scalar-values.js';
 import { parseUri } from './uri.js';
-import { parseVia } from './via.js';
+import { parseViaAt } from './via.js';
 import type { ContactList, CSeq, NameAddr, Uri, Via } from './types.js';
 
 export interface StartLine {
@@ -35,6 +38,15 @@ export interface Layout {
   contentLength: number | null;
   /** Two Content-Length headers with different values: the body extent is unknown (validate: 400). */
   lengthConflict: boolean;
+  /** Bit `1 << id` set for each header id below 31 present at least once (see `idBit`). */
+  present: number;
+  /** Bit `1 << id` set for each header id below 31 present more than once. */
+  repeated: number;
+}
+
+/** The bit of a header id in `Layout.present` / `Layout.repeated`; 0 for ids that have none. */
+export function idBit(id: HeaderId): number {
+  return id < 31 ? 1 << id : 0;
 }
 
 /** One header value with where it starts in the message (-1 once the message has been changed). */
@@ -49,44 +61,77 @@ interface Entry {
   value: string;
 }
 
+/**
+ * A value parser on a range of a byte string and its bytes (`parseNameAddrAt`, `parseViaAt`, ...):
+ * offsets in its errors are indexes into that string.
+ */
+type RangeParser<T> = (text: string, b: Uint8Array, start: number, end: number) => T | SipError;
+
 const STRIDE = 5;
-/** Cache slot for the parsed Request-URI (after the header ids). */
-const URI_SLOT = 64;
-/** Cache slot for the top Via alone (a proxy often needs only that one). */
-const TOP_VIA_SLOT = 65;
 const CR = 0x0d;
 const LF = 0x0a;
 
 export class SipMessage {
-  readonly isRequest: boolean;
-  readonly status: number;
-  version: string;
-  reason: string;
+  // Every field is `declare`d and set once in the constructor, in one order: class field
+  // definitions would define each of them a second time for every message parsed.
+  declare readonly isRequest: boolean;
+  declare readonly status: number;
+  declare version: string;
+  declare reason: string;
+  /** The received bytes and their latin1 string (one char per byte, same offsets). */
+  declare private readonly buf: Buffer;
+  declare private readonly text: string;
+  declare private readonly layout: Layout;
   /** The body once replaced by setBody(); until then it is read from the received bytes on demand. */
-  private newBody: Buffer | null = null;
-
-  private requestUriText: string;
-  private readonly requestMethod: string;
+  declare private newBody: Buffer | null;
+  declare private requestUriText: string;
+  declare private readonly requestMethod: string;
   /** Header index into `text` (stride 5: nameStart, nameEnd, valueStart, valueEnd, id<<1|folded), until changed. */
-  private index: number[] | null;
+  declare private index: number[] | null;
   /** The headers once the message has been changed. */
-  private entries: Entry[] | null = null;
-  private cache: unknown[] = [];
+  declare private entries: Entry[] | null;
+  declare private uriChanged: boolean;
 
-  constructor(
-    private readonly buf: Buffer,
-    private readonly text: string,
-    startLine: StartLine,
-    index: number[],
-    private readonly layout: Layout,
-  ) {
+  // Parsed values, each computed on first use (undefined until then).
+  declare private uriValue: Uri | SipError | undefined;
+  declare private fromValue: NameAddr | SipError | undefined;
+  declare private toValue: NameAddr | SipError | undefined;
+  declare private cseqValue: CSeq | SipError | undefined;
+  declare private callIdValue: string | SipError | undefined;
+  declare private maxForwardsValue: number | null | SipError | undefined;
+  declare private expiresValue: number | null | SipError | undefined;
+  declare private topViaValue: Via | SipError | undefined;
+  declare private viasValue: readonly Via[] | SipError | undefined;
+  declare private contactsValue: ContactList | SipError | undefined;
+  declare private routesValue: readonly NameAddr[] | SipError | undefined;
+  declare private recordRoutesValue: readonly NameAddr[] | SipError | undefined;
+
+  constructor(buf: Buffer, text: string, startLine: StartLine, index: number[], layout: Layout) {
     this.isRequest = startLine.isRequest;
-    this.requestMethod = startLine.method;
-    this.requestUriText = startLine.requestUri;
-    this.version = startLine.version;
     this.status = startLine.status;
+    this.version = startLine.version;
     this.reason = startLine.reason;
+    this.buf = buf;
+    this.text = text;
+    this.layout = layout;
+    this.newBody = null;
+    this.requestUriText = startLine.requestUri;
+    this.requestMethod = startLine.method;
     this.index = index;
+    this.entries = null;
+    this.uriChanged = false;
+    this.uriValue = undefined;
+    this.fromValue = undefined;
+    this.toValue = undefined;
+    this.cseqValue = undefined;
+    this.callIdValue = undefined;
+    this.maxForwardsValue = undefined;
+    this.expiresValue = undefined;
+    this.topViaValue = undefined;
+    this.viasValue = undefined;
+    this.contactsValue = undefined;
+    this.routesValue = undefined;
+    this.recordRoutesValue = undefined;
   }
 
   /** The request method; for a response, the method of its CSeq ('' when that is unreadable). */
@@ -120,8 +165,6 @@ export class SipMessage {
   get contentLengthConflict(): boolean {
     return this.layout.lengthConflict;
   }
-
-  private uriChanged = false;
 
   // ---- raw header access -------------------------------------------------------------------------
 
@@ -194,68 +237,72 @@ export class SipMessage {
 
   /** The parsed Request-URI (RFC 3261 §19.1). */
   uri(): Uri | SipError {
-    const cached = this.cache[URI_SLOT] as Uri | SipError | undefined;
+    const cached = this.uriValue;
     if (cached !== undefined) return cached;
     const parsed = parseUri(this.requestUriText);
     const at = this.uriChanged ? -1 : this.layout.start + this.requestMethod.length + 1;
     const value = parsed instanceof SipError ? rebase(parsed, at) : parsed;
-    this.cache[URI_SLOT] = value;
+    this.uriValue = value;
     return value;
   }
 
   from(): NameAddr | SipError {
-    return this.single(HeaderId.From, 'From', parseNameAddr, true) as NameAddr | SipError;
+    const cached = this.fromValue;
+    if (cached !== undefined) return cached;
+    return (this.fromValue = this.required(HeaderId.From, 'From', parseNameAddrAt));
   }
 
   to(): NameAddr | SipError {
-    return this.single(HeaderId.To, 'To', parseNameAddr, true) as NameAddr | SipError;
+    const cached = this.toValue;
+    if (cached !== undefined) return cached;
+    return (this.toValue = this.required(HeaderId.To, 'To', parseNameAddrAt));
   }
 
   cseq(): CSeq | SipError {
-    return this.single(HeaderId.CSeq, 'CSeq', parseCSeq, true) as CSeq | SipError;
+    const cached = this.cseqValue;
+    if (cached !== undefined) return cached;
+    return (this.cseqValue = this.required(HeaderId.CSeq, 'CSeq', parseCSeqAt));
   }
 
   callId(): string | SipError {
-    return this.single(HeaderId.CallId, 'Call-ID', parseCallId, true) as string | SipError;
+    const cached = this.callIdValue;
+    if (cached !== undefined) return cached;
+    return (this.callIdValue = this.required(HeaderId.CallId, 'Call-ID', parseCallIdAt));
   }
 
   /** Max-Forwards (RFC 3261 §20.22): 0..255, or null when absent. */
   maxForwards(): number | null | SipError {
-    return this.single(HeaderId.MaxForwards, 'Max-Forwards', parseMaxForwards, false) as number | null | SipError;
+    const cached = this.maxForwardsValue;
+    if (cached !== undefined) return cached;
+    return (this.maxForwardsValue = this.single(HeaderId.MaxForwards, 'Max-Forwards', parseMaxForwardsAt, false));
   }
 
   /** Expires (RFC 3261 §20.19): delta-seconds, or null when absent. */
   expires(): number | null | SipError {
-    return this.single(HeaderId.Expires, 'Expires', parseExpires, false) as number | null | SipError;
+    const cached = this.expiresValue;
+    if (cached !== undefined) return cached;
+    return (this.expiresValue = this.single(HeaderId.Expires, 'Expires', parseExpiresAt, false));
   }
 
   /** Every Via value, top first (RFC 3261 §20.42). An empty list when there is none. */
   vias(): readonly Via[] | SipError {
-    return this.list(HeaderId.Via, parseVia);
+    const cached = this.viasValue;
+    if (cached !== undefined) return cached;
+    return (this.viasValue = this.list(HeaderId.Via, parseViaAt));
   }
 
   /** The top Via: where a response goes (RFC 3261 §18.2.2). */
   topVia(): Via | SipError {
-    const all = this.cache[HeaderId.Via] as readonly Via[] | SipError | undefined;
+    const all = this.viasValue;
     if (all !== undefined) return all instanceof SipError ? all : (all[0] ?? missingVia());
-    const cached = this.cache[TOP_VIA_SLOT] as Via | SipError | undefined;
+    const cached = this.topViaValue;
     if (cached !== undefined) return cached;
-    const line = this.lineValues(HeaderId.Via)[0];
-    const part = line === undefined ? undefined : splitHeaderValues(line.value)[0];
-    let value: Via | SipError;
-    if (line === undefined) value = missingVia();
-    else if (part === undefined) value = new SipError('SIP_BAD_HEADER_VALUE', 'empty Via header', Math.max(0, line.offset));
-    else {
-      const parsed = parseVia(part.value);
-      value = parsed instanceof SipError ? rebase(parsed, line.offset < 0 ? -1 : line.offset + part.offset) : parsed;
-    }
-    this.cache[TOP_VIA_SLOT] = value;
-    return value;
+    return (this.topViaValue = this.firstVia());
   }
 
   /** Contact (RFC 3261 §20.10): `'*'`, or the list (empty when absent). */
   contacts(): ContactList | SipError {
-    const cached = this.cache[HeaderId.Contact] as ContactList | SipError | undefined;
+    const cached = this.contactsValue;
     if (cached !== undefined) return cached;
     const lines = this.lineValues(HeaderId.Contact);
     let value: ContactList | SipError;
@@ -263,18 +310,22 @@ export class SipMessage {
     if (star >= 0) {
       value = lines.length === 1 ? '*' : new SipError('SIP_BAD_CONTACT', 'Contact "*" must be the only Contact', Math.max(0, lines[star]!.offset));
     } else {
-      value = this.list(HeaderId.Contact, parseNameAddr);
+      value = this.list(HeaderId.Contact, parseNameAddrAt);
     }
-    this.cache[HeaderId.Contact] = value;
+    this.contactsValue = value;
     return value;
   }
 
   routes(): readonly NameAddr[] | SipError {
-    return this.list(HeaderId.Route, parseNameAddr);
+    const cached = this.routesValue;
+    if (cached !== undefined) return cached;
+    return (this.routesValue = this.list(HeaderId.Route, parseNameAddrAt));
   }
 
   recordRoutes(): readonly NameAddr[] | SipError {
-    return this.list(HeaderId.RecordRoute, parseNameAddr);
+    const cached = this.recordRoutesValue;
+    if (cached !== undefined) return cached;
+    return (this.recordRoutesValue = this.list(HeaderId.RecordRoute, parseNameAddrAt));
   }
 
   /** The Content-Length as received, or the body length once the message was changed. */
@@ -350,7 +401,7 @@ export class SipMessage {
     this.materialize();
     this.requestUriText = uri;
     this.uriChanged = true;
-    this.cache[URI_SLOT] = undefined;
+    this.uriValue = undefined;
     return this;
   }
 
@@ -366,7 +417,7 @@ export class SipMessage {
     const copy = Object.create(SipMessage.prototype) as SipMessage;
     Object.assign(copy, this);
     copy.entries = this.entries ? this.entries.map((entry) => ({ ...entry })) : null;
-    copy.cache = [];
+    copy.clearParsed();
     return copy;
   }
 
@@ -394,48 +445,152 @@ export class SipMessage {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  /** A header that may appear once: absent → error or null, duplicated → error, else parsed and cached. */
-  private single<T>(id: HeaderId, name: string, parse: (text: string) => T | SipError, required: boolean): T | null | SipError {
-    const cached = this.cache[id] as T | null | SipError | undefined;
-    if (cached !== undefined) return cached;
-    const lines = this.lineValues(id);
-    let value: T | null | SipError;
-    if (lines.length === 0) {
-      value = required ? new SipError('SIP_MISSING_HEADER', `no ${name} header`, this.layout.start) : null;
-    } else if (lines.length > 1) {
-      value = new SipError('SIP_DUPLICATE_HEADER', `${name} appears ${lines.length} times`, Math.max(0, lines[1]!.offset));
+  /** `single()` for the headers every message must have (RFC 3261 §8.1.1). */
+  private required<T>(id: HeaderId, name: string, parse: RangeParser<T>): T | SipError {
+    return this.single(id, name, parse, true) as T | SipError;
+  }
+
+  /**
+   * A header that may appear once: absent → error or null, duplicated → error, else parsed. While
+   * the message is unchanged, the value is parsed where it lies in the message text, without a
+   * copy; a folded value is parsed from a copy whose line breaks are spaces (same offsets).
+   */
+  private single<T>(id: HeaderId, name: string, parse: RangeParser<T>, required: boolean): T | null | SipError {
+    const index = this.index;
+    if (index === null) return this.singleEntry(id, name, parse, required);
+    let first = -1;
+    let count = 0;
+    let second = -1;
+    const bit = idBit(id);
+    if (bit !== 0 && (this.layout.repeated & bit) === 0) {
+      // Present at most once (the parser kept count): stop at the first line of it, if any.
+      for (let at = 0; (this.layout.present & bit) !== 0 && at < index.length; at += STRIDE) {
+        if (index[at + 4]! >> 1 === id) {
+          first = at;
+          break;
+        }
+      }
     } else {
-      const parsed = parse(lines[0]!.value);
-      value = parsed instanceof SipError ? rebase(parsed, lines[0]!.offset) : parsed;
+      for (let at = 0; at < index.length; at += STRIDE) {
+        if (index[at + 4]! >> 1 !== id) continue;
+        if (first < 0) first = at;
+        else if (second < 0) second = at;
+        count++;
+      }
     }
-    this.cache[id] = value;
-    return value;
+    if (first < 0) return required ? new SipError('SIP_MISSING_HEADER', `no ${name} header`, this.layout.start) : null;
+    if (second >= 0) return new SipError('SIP_DUPLICATE_HEADER', `${name} appears ${count} times`, index[second + 2]!);
+    const start = index[first + 2]!;
+    const end = index[first + 3]!;
+    if ((index[first + 4]! & 1) === 0) return parse(this.text, this.buf, start, end);
+    const value = blankLineBreaks(this.text.slice(start, end));
+    const parsed = parse(value, bytesOf(value), 0, value.length);
+    return parsed instanceof SipError ? rebase(parsed, start) : parsed;
+  }
+
+  /** `single()` once the message has been changed: values come from the edited header lines. */
+  private singleEntry<T>(id: HeaderId, name: string, parse: RangeParser<T>, required: boolean): T | null | SipError {
+    const lines = this.lineValues(id);
+    if (lines.length === 0) return required ? new SipError('SIP_MISSING_HEADER', `no ${name} header`, this.layout.start) : null;
+    if (lines.length > 1) return new SipError('SIP_DUPLICATE_HEADER', `${name} appears ${lines.length} times`, Math.max(0, lines[1]!.offset));
+    const value = lines[0]!.value;
+    const parsed = parse(value, bytesOf(value), 0, value.length);
+    return parsed instanceof SipError ? rebase(parsed, lines[0]!.offset) : parsed;
+  }
+
+  /**
+   * The first value of the first Via line. The usual line (one value, or values split only by
+   * commas) is parsed in place up to its first comma; anything else takes the general path, which
+   * splits first, so that errors come out exactly as for `vias()`.
+   */
+  private firstVia(): Via | SipError {
+    const index = this.index;
+    if (index !== null) {
+      for (let at = 0; at < index.length; at += STRIDE) {
+        if (index[at + 4]! >> 1 !== HeaderId.Via) continue;
+        if ((index[at + 4]! & 1) === 0) {
+          const parsed = parseViaAt(this.text, this.buf, index[at + 2]!, index[at + 3]!, true);
+          if (!(parsed instanceof SipError)) return parsed;
+        }
+        break;
+      }
+    }
+    const line = this.lineValues(HeaderId.Via)[0];
+    if (line === undefined) return missingVia();
+    const part = splitHeaderValues(line.value)[0];
+    if (part === undefined) return new SipError('SIP_BAD_HEADER_VALUE', 'empty Via header', Math.max(0, line.offset));
+    const parsed = parseViaAt(part.value, bytesOf(part.value), 0, part.value.length);
+    return parsed instanceof SipError ? rebase(parsed, line.offset < 0 ? -1 : line.offset + part.offset) : parsed;
   }
 
   /** A comma-separated list header across all its lines. */
-  private list<T>(id: HeaderId, parse: (text: string) => T | SipError): readonly T[] | SipError {
-    const cached = this.cache[id] as readonly T[] | SipError | undefined;
-    if (cached !== undefined) return cached;
+  private list<T>(id: HeaderId, parse: RangeParser<T>): readonly T[] | SipError {
     const out: T[] = [];
-    let value: readonly T[] | SipError = out;
-    for (const line of this.lineValues(id)) {
-      const parts = splitHeaderValues(line.value);
-      if (parts.length === 0) {
-        value = new SipError('SIP_BAD_HEADER_VALUE', `empty ${CANONICAL_NAMES[id]} header`, Math.max(0, line.offset));
-        break;
+    const index = this.index;
+    if (index === null) {
+      for (const line of this.lineValues(id)) {
+        const error = this.listLine(line.value, bytesOf(line.value), 0, line.value.length, line.offset, id, parse, out);
+        if (error !== null) return error;
       }
-      for (const part of parts) {
-        const parsed = parse(part.value);
-        if (parsed instanceof SipError) {
-          value = rebase(parsed, line.offset < 0 ? -1 : line.offset + part.offset);
-          break;
-        }
-        out.push(parsed);
-      }
-      if (value !== out) break;
+      return out;
     }
-    this.cache[id] = value;
-    return value;
+    const bit = idBit(id);
+    if (bit !== 0 && (this.layout.present & bit) === 0) return out;
+    const text = this.text;
+    for (let at = 0; at < index.length; at += STRIDE) {
+      const tag = index[at + 4]!;
+      if (tag >> 1 !== id) continue;
+      const start = index[at + 2]!;
+      const end = index[at + 3]!;
+      let error: SipError | null;
+      if ((tag & 1) === 0) {
+        error = this.listLine(text, this.buf, start, end, start, id, parse, out);
+      } else {
+        const value = blankLineBreaks(text.slice(start, end));
+        error = this.listLine(value, bytesOf(value), 0, value.length, start, id, parse, out);
+      }
+      if (error !== null) return error;
+    }
+    return out;
+  }
+
+  /**
+   * Parses every comma-separated value of the header line `text[start, end)` into `out`.
+   * `offset` is where the line's value starts in the message (-1 once changed): when `text` is the
+   * message itself (offset === start) errors are already message offsets; else they are moved there.
+   */
+  private listLine<T>(
+    text: string,
+    b: Uint8Array,
+    start: number,
+    end: number,
+    offset: number,
+    id: HeaderId,
+    parse: RangeParser<T>,
+    out: T[],
+  ): SipError | null {
+    let partStart = start;
+    let parts = 0;
+    while (true) {
+      const comma = topLevelCommaBytes(b, partStart, end);
+      let s = partStart;
+      let e = comma;
+      while (s < e && isLws(b[s]!)) s++;
+      while (e > s && isLws(b[e - 1]!)) e--;
+      if (comma === end && s === e && parts === 0) {
+        return new SipError('SIP_BAD_HEADER_VALUE', `empty ${CANONICAL_NAMES[id]} header`, Math.max(0, offset));
+      }
+      parts++;
+      const parsed = parse(text, b, s, e);
+      if (parsed instanceof SipError) {
+        // Offsets as if the value had been parsed alone, then moved to where the line is.
+        if (b === this.buf) return parsed;
+        return offset < 0 ? parsed.shifted(-s) : rebase(parsed.shifted(-start), offset);
+      }
+      out.push(parsed);
+      if (comma === end) return null;
+      partStart = comma + 1;
+    }
   }
 
   /** Switches to the editable representation (once). */
@@ -453,8 +608,24 @@ export class SipMessage {
     }
     this.entries = entries;
     this.index = null;
-    this.cache = [];
+    this.clearParsed();
     return entries;
+  }
+
+  /** Forgets every parsed value (after a change, or in a copy). */
+  private clearParsed(): void {
+    this.uriValue = undefined;
+    this.fromValue = undefined;
+    this.toValue = undefined;
+    this.cseqValue = undefined;
+    this.callIdValue = undefined;
+    this.maxForwardsValue = undefined;
+    this.expiresValue = undefined;
+    this.topViaValue = undefined;
+    this.viasValue = undefined;
+    this.contactsValue = undefined;
+    this.routesValue = undefined;
+    this.recordRoutesValue = undefined;
   }
 }
 
@@ -486,56 +657,6 @@ function sameLower(text: string, start: number, end: number, lower: string): boo
   return true;
 }
 
-/** Line breaks of a folded value become spaces: the same length, so offsets still hold. */
-function blankLineBreaks(value: string): string {
-  const parts: string[] = [];
-  let from = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === CR || c === LF) {
-      parts.push(value.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(value.slice(from));
-  return parts.join(' ');
-}
-
-/**
- * Folding undone for people: each line break and the white space around it become one space.
- * Linear: the pieces between folds are sliced once and joined once (no string rebuilt per fold).
- */
-function collapseFolding(value: string): string {
-  const len = value.length;
-  let hasBreak = false;
-  for (let i = 0; i < len && !hasBreak; i++) {
-    const c = value.charCodeAt(i);
-    hasBreak = c === CR || c === LF;
-  }
-  if (!hasBreak) return len > 0 && isWsp(value.charCodeAt(len - 1)) ? value.trimEnd() : value;
-  const parts: string[] = [];
-  let segStart = 0;
-  let i = 0;
-  while (i < len) {
-    const c = value.charCodeAt(i);
-    if (c !== CR && c !== LF) {
-      i++;
-      continue;
-    }
-    let segEnd = i;
-    while (segEnd > segStart && isWsp(value.charCodeAt(segEnd - 1))) segEnd--;
-    if (segEnd > segStart) parts.push(value.slice(segStart, segEnd));
-    while (i < len && (isWsp(value.charCodeAt(i)) || value.charCodeAt(i) === CR || value.charCodeAt(i) === LF)) i++;
-    segStart = i;
-  }
-  if (segStart < len) parts.push(value.slice(segStart));
-  return parts.join(' ').trim();
-}
-
-function isWsp(c: number): boolean {
-  return c === 0x20 || c === 0x09;
-}
-
 function missingVia(): SipError {
   return new SipError('SIP_MISSING_HEADER', 'no Via header', 0);
 }
@@ -544,33 +665,6 @@ function rebase(error: SipError, offset: number): SipError {
   return offset < 0 ? error : error.shifted(offset);
 }
 
-/** Call-ID = word [ "@" word ] (RFC 3261 §25.1): visible ASCII, no white space. */
-function parseCallId(text: string): string | SipError {
-  if (text.length === 0) return new SipError('SIP_BAD_CALL_ID', 'empty Call-ID', 0);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f) return new SipError('SIP_BAD_CALL_ID', 'Call-ID contains white space or a non-ASCII byte', i);
-  }
-  return text;
-}
-
-function parseDigits(text: string, max: number): number | null {
-  if (text.length === 0 || text.length > 12) return null;
-  let value = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return null;
-    value = value * 10 + (c - 0x30);
-  }
-  return value <= max ? value : null;
-}
-
-/** Max-Forwards = 1*DIGIT, 0..255 (RFC 3261 §20.22, §8.1.1.6). */
-function parseMaxForwards(text: string): number | SipError {
-  return parseDigits(text, 255) ?? new SipError('SIP_BAD_MAX_FORWARDS', 'Max-Forwards must be a number from 0 to 255', 0);
-}
-
-/** Expires = delta-seconds (RFC 3261 §20.19, §25.1: up to 2**32-1). */
-function parseExpires(text: string): number | SipError {
-  return parseDigits(text, 0xffffffff) ?? new SipError('SIP_BAD_EXPIRES', 'Expires must be a number of seconds up to 4294967295', 0);
+function isLws(c: number): boolean {
+  return (CLASS[c]! & LWS) !== 0;
 }

@@ -22,97 +22,114 @@
  */
 import { SipError } from './errors.js';
 import type { NameAddr, Params } from './types.js';
-import { CLASS, LWS, TOKEN, skipClass, skipLws, trimLwsFrom } from './chars.js';
-import { EMPTY_PARAMS, parseParams } from './params.js';
-import { scanQuotedString, unquote } from './quoted-string.js';
-import { parseUri } from './uri.js';
+import { CLASS, LWS, TOKEN, bytesOf, skipClass, skipClassBytes, skipLws, skipLwsBytes } from './chars.js';
+import { ParamList } from './param-list.js';
+import { EMPTY_PARAMS, scanParams } from './params.js';
+import { scanQuotedBytes, unquoteBytes } from './quoted-string.js';
+import { parseUriAt } from './uri.js';
 
 const QUOTE = 0x22;
 const LT = 0x3c;
+const GT = 0x3e;
 const COLON = 0x3a;
 const SEMI = 0x3b;
 const SPACE = 0x20;
 
 /** Parses one name-addr or addr-spec with its header parameters (the whole of `text`). */
 export function parseNameAddr(text: string): NameAddr | SipError {
-  const len = text.length;
-  const start = skipLws(text, 0, len);
+  return parseNameAddrAt(text, bytesOf(text), 0, text.length);
+}
+
+/**
+ * Parses the name-addr or addr-spec that is exactly `text[from, len)` (a header value inside the
+ * whole message), without copying it first; `b` holds the bytes of `text` (see chars.ts). Offsets in
+ * errors are indexes into `text`; nothing outside `[from, len)` is read.
+ */
+export function parseNameAddrAt(text: string, b: Uint8Array, from: number, len: number): NameAddr | SipError {
+  const start = skipLwsBytes(b, from, len);
   if (start === len) return bad('empty address', start);
-  const c = text.charCodeAt(start);
+  const c = b[start]!;
+  if (c === LT) return angleForm(text, b, start, start, len, null);
   if (c === QUOTE) {
-    const q = scanQuotedString(text, start, len);
+    const q = scanQuotedBytes(b, start, len);
     if (q < 0) {
       return bad(~q === start ? 'unterminated quoted display name' : 'bad character in the display name', ~q);
     }
-    const lt = skipLws(text, q, len);
-    if (lt >= len || text.charCodeAt(lt) !== LT) return bad('expected "<" after the display name', lt);
-    return angleForm(text, start, lt, unquote(text, start, q));
+    const lt = skipLwsBytes(b, q, len);
+    if (lt >= len || b[lt]! !== LT) return bad('expected "<" after the display name', lt);
+    return angleForm(text, b, start, lt, len, unquoteBytes(text, b, start, q));
   }
-  if (c === LT) return angleForm(text, start, start, null);
 
-  const firstEnd = skipClass(text, start, len, TOKEN);
+  const firstEnd = skipClassBytes(b, start, len, TOKEN);
   if (firstEnd === start) return bad('expected a display name, "<" or a URI', start);
-  if (text.charCodeAt(firstEnd) === COLON) return addrSpecForm(text, start);
+  if (firstEnd < len && b[firstEnd]! === COLON) return addrSpecForm(text, b, start, len);
 
   // display-name = *(token LWS), then "<"
   let nameEnd = firstEnd;
   let singleSpaces = true;
   let i = firstEnd;
   while (true) {
-    const k = skipLws(text, i, len);
+    const k = skipLwsBytes(b, i, len);
     if (k >= len) return bad('expected "<" after the display name', k);
-    if (text.charCodeAt(k) === LT) {
+    if (b[k]! === LT) {
       const name = text.slice(start, nameEnd);
-      return angleForm(text, start, k, singleSpaces ? name : collapseLws(name));
+      return angleForm(text, b, start, k, len, singleSpaces ? name : collapseLws(name));
     }
     if (k === i) return bad('bad character in the display name', k);
-    const t = skipClass(text, k, len, TOKEN);
+    const t = skipClassBytes(b, k, len, TOKEN);
     if (t === k) return bad('bad character in the display name', k);
-    if (k - i !== 1 || text.charCodeAt(i) !== SPACE) singleSpaces = false;
+    if (k - i !== 1 || b[i]! !== SPACE) singleSpaces = false;
     nameEnd = t;
     i = t;
   }
 }
 
 /** `<` addr-spec `>` *(SEMI param), with `lt` the index of '<'. */
-function angleForm(text: string, start: number, lt: number, displayName: string | null): NameAddr | SipError {
-  const gt = text.indexOf('>', lt + 1);
-  if (gt === -1) return bad('missing ">" after the URI', lt);
-  const uri = parseUri(text.slice(lt + 1, gt));
-  if (uri instanceof SipError) return uri.shifted(lt + 1);
-  const params = headerParams(text, gt + 1);
+function angleForm(text: string, b: Uint8Array, start: number, lt: number, len: number, displayName: string | null): NameAddr | SipError {
+  let gt = lt + 1;
+  while (gt < len && b[gt]! !== GT) gt++;
+  if (gt === len) return bad('missing ">" after the URI', lt);
+  const uri = parseUriAt(text, b, lt + 1, gt);
+  if (uri instanceof SipError) return uri;
+  const params = headerParams(text, b, gt + 1, len);
   if (params instanceof SipError) return params;
-  return { displayName, uri, params, raw: trimLwsFrom(text, start) };
+  return { displayName, uri, params, raw: trimmed(text, b, start, len) };
 }
 
 /** addr-spec *(SEMI param): the URI runs to the first ';' or white space. */
-function addrSpecForm(text: string, start: number): NameAddr | SipError {
-  const len = text.length;
+function addrSpecForm(text: string, b: Uint8Array, start: number, len: number): NameAddr | SipError {
   let u = start;
   while (u < len) {
-    const c = text.charCodeAt(u);
+    const c = b[u]!;
     if (c === SEMI || (CLASS[c]! & LWS) !== 0) break;
     if (c === 0x2c /* , */ || c === 0x3f /* ? */) {
       return bad('a URI with "," or "?" must be enclosed in "<" ">" (RFC 3261 §20.10)', u);
     }
     u++;
   }
-  const uri = parseUri(text.slice(start, u));
-  if (uri instanceof SipError) return uri.shifted(start);
-  const params = headerParams(text, u);
+  const uri = parseUriAt(text, b, start, u);
+  if (uri instanceof SipError) return uri;
+  const params = headerParams(text, b, u, len);
   if (params instanceof SipError) return params;
-  return { displayName: null, uri, params, raw: trimLwsFrom(text, start) };
+  return { displayName: null, uri, params, raw: trimmed(text, b, start, len) };
 }
 
-/** The header parameters from `i` to the end of the text (nothing else may follow them). */
-function headerParams(text: string, i: number): Params | SipError {
-  const len = text.length;
-  const j = skipLws(text, i, len);
+/** The header parameters from `i` to `len` (nothing else may follow them). */
+function headerParams(text: string, b: Uint8Array, i: number, len: number): Params | SipError {
+  const j = i < len && (CLASS[b[i]!]! & LWS) !== 0 ? skipLwsBytes(b, i, len) : i;
   if (j === len) return EMPTY_PARAMS; // the common case: no parameters, no allocation
-  const parsed = parseParams(text, j);
-  if (parsed instanceof SipError) return parsed;
-  if (parsed.end !== len) return bad('unexpected character after the address', parsed.end);
-  return parsed.params;
+  if (b[j]! !== SEMI) return bad('unexpected character after the address', j);
+  const params = new ParamList();
+  const stop = scanParams(text, b, j, len, params);
+  if (typeof stop !== 'number') return stop;
+  if (stop !== len) return bad('unexpected character after the address', stop);
+  return params;
+}
+
+/** `text[start, end)` without trailing LWS; `text` itself when that is all of it. */
+function trimmed(text: string, b: Uint8Array, start: number, end: number): string {
+  while (end > start && (CLASS[b[end - 1]!]! & LWS) !== 0) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** Every run of LWS (a fold, tabs, several spaces) in a token display name becomes one space. */

@@ -16,33 +16,22 @@
  */
 import { SipError } from './errors.js';
 import type { Params } from './types.js';
-import { CLASS, TOKEN, equalsLower, skipLws } from './chars.js';
+import { CLASS, LWS, TOKEN, bytesOf, skipClassBytes, skipLwsBytes } from './chars.js';
 import { isIpv6 } from './host.js';
-import { scanQuotedString, unquote } from './quoted-string.js';
+import { ParamList } from './param-list.js';
+import { scanQuotedBytes, unquoteBytes } from './quoted-string.js';
 
 const SEMI = 0x3b;
 const EQUAL = 0x3d;
 const QUOTE = 0x22;
 const COLON = 0x3a;
 
-/** A parameter map that refuses changes: the shared value for "no parameters". */
-class EmptyParams extends Map<string, string | null> {
-  override set(): this {
-    throw new TypeError('EMPTY_PARAMS is immutable');
-  }
-  override delete(): boolean {
-    throw new TypeError('EMPTY_PARAMS is immutable');
-  }
-  override clear(): void {
-    throw new TypeError('EMPTY_PARAMS is immutable');
-  }
-}
-
 /**
  * The one immutable empty `Params`, shared by every value without parameters, so that the common
- * case (a URI without parameters, a To without tag) allocates no map.
+ * case (a URI without parameters, a To without tag) allocates nothing.
  */
-export const EMPTY_PARAMS: Params = new EmptyParams();
+export const EMPTY_PARAM_LIST: ParamList = ParamList.frozenEmpty();
+export const EMPTY_PARAMS: Params = EMPTY_PARAM_LIST;
 
 /**
  * Parses `*( SEMI generic-param )` starting at `start` (LWS before the first ';' is allowed).
@@ -57,37 +46,54 @@ export function parseParams(
   start: number,
 ): { params: Params; end: number } | SipError {
   const end = text.length;
-  let i = skipLws(text, start, end);
-  if (i >= end || text.charCodeAt(i) !== SEMI) return { params: EMPTY_PARAMS, end: i };
-  const params = new Map<string, string | null>();
-  while (i < end && text.charCodeAt(i) === SEMI) {
-    const nameStart = skipLws(text, i + 1, end);
-    let nameEnd = nameStart;
-    while (nameEnd < end && (CLASS[text.charCodeAt(nameEnd)]! & TOKEN) !== 0) nameEnd++;
+  const b = bytesOf(text);
+  const i = skipLwsBytes(b, start, end);
+  if (i >= end || b[i] !== SEMI) return { params: EMPTY_PARAMS, end: i };
+  const params = new ParamList();
+  const stop = scanParams(text, b, i, end, params);
+  return typeof stop === 'number' ? { params, end: stop } : stop;
+}
+
+/**
+ * The loop of `parseParams` on `text[i, end)` (`b` its bytes, see chars.ts), `i` at the first ';':
+ * adds each parameter to `out` and returns where the list stops (after any LWS), or the error.
+ * Offsets are indexes into `text`.
+ */
+export function scanParams(text: string, b: Uint8Array, i: number, end: number, out: ParamList): number | SipError {
+  while (i < end && b[i] === SEMI) {
+    const nameStart = skipLwsBytes(b, i + 1, end);
+    const nameEnd = skipClassBytes(b, nameStart, end, TOKEN);
     if (nameEnd === nameStart) {
       return new SipError('SIP_BAD_PARAM', 'expected a parameter name after ";"', nameStart);
     }
-    const name = lowerName(text, nameStart, nameEnd);
+    const name = lowerName(text, b, nameStart, nameEnd);
     let value: string | null = null;
-    i = skipLws(text, nameEnd, end);
-    if (i < end && text.charCodeAt(i) === EQUAL) {
-      const valueStart = skipLws(text, i + 1, end);
-      const valueEnd = scanGenValue(text, valueStart, end);
+    i = nameEnd;
+    let c = i < end ? b[i]! : 0;
+    if ((CLASS[c]! & LWS) !== 0) {
+      i = skipLwsBytes(b, i, end);
+      c = i < end ? b[i]! : 0;
+    }
+    if (c === EQUAL) {
+      const valueStart = skipLwsBytes(b, i + 1, end);
+      const valueEnd = scanGenValue(text, b, valueStart, end);
       if (valueEnd < 0) {
         return new SipError('SIP_BAD_PARAM', `bad value for parameter "${name}"`, ~valueEnd);
       }
-      value =
-        text.charCodeAt(valueStart) === QUOTE
-          ? unquote(text, valueStart, valueEnd)
-          : text.slice(valueStart, valueEnd);
-      i = skipLws(text, valueEnd, end);
+      if (b[valueStart] === QUOTE) {
+        value = unquoteBytes(text, b, valueStart, valueEnd);
+        out.noteQuotedValue();
+      } else {
+        value = text.slice(valueStart, valueEnd);
+      }
+      i = valueEnd;
+      if (i < end && (CLASS[b[i]!]! & LWS) !== 0) i = skipLwsBytes(b, i, end);
     }
-    if (params.has(name)) {
+    if (!out.add(name, value)) {
       return new SipError('SIP_BAD_PARAM', `duplicate parameter "${name}"`, nameStart);
     }
-    params.set(name, value);
   }
-  return { params, end: i };
+  return i;
 }
 
 /**
@@ -95,62 +101,54 @@ export function parseParams(
  * which may contain ':' only when the whole run is a bare IPv6 address). Returns the end index, or
  * `~offset` of the error.
  */
-export function scanGenValue(text: string, start: number, end: number): number {
+export function scanGenValue(text: string, b: Uint8Array, start: number, end: number): number {
   if (start >= end) return ~start;
-  const c = text.charCodeAt(start);
-  if (c === QUOTE) return scanQuotedString(text, start, end);
+  const c = b[start]!;
+  if (c === QUOTE) return scanQuotedBytes(b, start, end);
   if (c === 0x5b /* [ */) {
-    const close = text.indexOf(']', start);
-    if (close < 0 || close >= end || !isIpv6(text, start + 1, close)) return ~start;
+    let close = start + 1;
+    while (close < end && b[close] !== 0x5d /* ] */) close++;
+    if (close >= end || !isIpv6(text, start + 1, close)) return ~start;
     return close + 1;
   }
-  let i = start;
-  let colon = false;
-  while (i < end) {
-    const k = text.charCodeAt(i);
-    if ((CLASS[k]! & TOKEN) !== 0) i++;
-    else if (k === COLON) {
-      colon = true;
-      i++;
-    } else break;
+  let i = skipClassBytes(b, start, end, TOKEN);
+  if (i < end && b[i] === COLON) {
+    // Only a bare IPv6 address (Via received, RFC 5118 §4.5) has a ':' here: the whole run of
+    // token characters and colons must be one.
+    while (i < end && ((CLASS[b[i]!]! & TOKEN) !== 0 || b[i] === COLON)) i++;
+    if (!isIpv6(text, start, i)) return ~start;
   }
   if (i === start) return ~start;
-  if (colon && !isIpv6(text, start, i)) return ~start;
   return i;
 }
 
-/** The lower-cased parameter name, reusing the common names' constant strings. */
-export function lowerName(text: string, start: number, end: number): string {
-  switch (end - start) {
-    case 1:
-      if ((text.charCodeAt(start) | 0x20) === 0x71) return 'q';
-      break;
-    case 2:
-      if (equalsLower(text, start, end, 'lr')) return 'lr';
-      break;
-    case 3:
-      if (equalsLower(text, start, end, 'tag')) return 'tag';
-      if (equalsLower(text, start, end, 'ttl')) return 'ttl';
-      break;
-    case 4:
-      if (equalsLower(text, start, end, 'user')) return 'user';
-      break;
-    case 5:
-      if (equalsLower(text, start, end, 'rport')) return 'rport';
-      if (equalsLower(text, start, end, 'maddr')) return 'maddr';
-      break;
-    case 6:
-      if (equalsLower(text, start, end, 'branch')) return 'branch';
-      break;
-    case 7:
-      if (equalsLower(text, start, end, 'expires')) return 'expires';
-      break;
-    case 8:
-      if (equalsLower(text, start, end, 'received')) return 'received';
-      break;
-    case 9:
-      if (equalsLower(text, start, end, 'transport')) return 'transport';
-      break;
+/** The parameters the parsers and the guard look up, by length: their names come out as these constants. */
+const KNOWN_NAMES: ReadonlyArray<ReadonlyArray<readonly [string, Uint8Array]>> = (() => {
+  const byLength: Array<Array<readonly [string, Uint8Array]>> = [];
+  for (const name of ['q', 'lr', 'tag', 'ttl', 'user', 'rport', 'maddr', 'branch', 'expires', 'received', 'transport']) {
+    (byLength[name.length] ??= []).push([name, Uint8Array.from(name, (ch) => ch.charCodeAt(0))]);
+  }
+  return byLength;
+})();
+
+/**
+ * The lower-cased parameter name `text[start, end)` (`b` its bytes), reusing the common names'
+ * constant strings: no copy, and lookups compare them by pointer.
+ *
+ * The name is made of token or URI parameter characters (the callers scanned it so). The known names
+ * are all letters, and among those characters only a letter in either case gives that letter with
+ * `c | 0x20`: so that fold compares exactly as a case-insensitive comparison would.
+ */
+export function lowerName(text: string, b: Uint8Array, start: number, end: number): string {
+  const candidates = KNOWN_NAMES[end - start];
+  if (candidates !== undefined) {
+    for (let k = 0; k < candidates.length; k++) {
+      const candidate = candidates[k]!;
+      const bytes = candidate[1];
+      let i = 0;
+      while (i < bytes.length && (b[start + i]! | 0x20) === bytes[i]) i++;
+      if (i === bytes.length) return candidate[0];
+    }
   }
   return text.slice(start, end).toLowerCase();
 }

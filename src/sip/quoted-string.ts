@@ -50,6 +50,34 @@ export function scanQuotedString(text: string, start: number, end: number = text
 }
 
 /**
+ * `scanQuotedString` on the bytes of a byte string (see chars.ts), for the hot parsers: the same
+ * rules, kept line for line with the string version above.
+ */
+export function scanQuotedBytes(b: Uint8Array, start: number, end: number): number {
+  let i = start + 1;
+  while (i < end) {
+    const c = b[i]!;
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) {
+      if (i + 1 >= end) return ~start;
+      const n = b[i + 1]!;
+      if (n === CR || n === LF || n > 0x7f) return ~(i + 1);
+      i += 2;
+    } else if (c === CR || c === LF) {
+      const afterLf = c === CR ? i + 2 : i + 1;
+      if (c === CR && (i + 1 >= end || b[i + 1] !== LF)) return ~i;
+      if (afterLf >= end || !isWsp(b[afterLf]!)) return ~i;
+      i = afterLf + 1;
+    } else if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+      return ~i;
+    } else {
+      i++;
+    }
+  }
+  return ~start;
+}
+
+/**
  * The content of a quoted-string already validated by `scanQuotedString`: `start` is the opening
  * DQUOTE, `end` the index after the closing one. Quoted-pairs are resolved and fold line breaks
  * dropped; without either, the result is a plain slice.
@@ -77,6 +105,18 @@ export function unquote(text: string, start: number, end: number): string {
     }
   }
   return out + content.slice(runStart);
+}
+
+/**
+ * `unquote` for a quoted-string found by `scanQuotedBytes` in `text` (`b` its bytes): the usual
+ * content without quoted-pairs or folds is sliced out directly, without a search in a copy.
+ */
+export function unquoteBytes(text: string, b: Uint8Array, start: number, end: number): string {
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = b[i];
+    if (c === BACKSLASH || c === CR || c === LF) return unquote(text, start, end);
+  }
+  return text.slice(start + 1, end - 1);
 }
 
 /**

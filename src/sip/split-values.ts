@@ -74,6 +74,32 @@ function topLevelComma(text: string, start: number): number {
   return len;
 }
 
+/**
+ * `topLevelComma` on the bytes of a larger byte string (a header line inside the message, see
+ * chars.ts): the first comma in `b[start, len)` outside quotes and <...>, or `len`. The same split
+ * as `splitHeaderValues`, kept line for line with the string version above.
+ */
+export function topLevelCommaBytes(b: Uint8Array, start: number, len: number): number {
+  let inQuote = false;
+  let inAngle = false;
+  for (let i = start; i < len; i++) {
+    const c = b[i];
+    if (inQuote) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inQuote = false;
+    } else if (inAngle) {
+      if (c === GT) inAngle = false;
+    } else if (c === QUOTE) {
+      inQuote = true;
+    } else if (c === LT) {
+      inAngle = true;
+    } else if (c === COMMA) {
+      return i;
+    }
+  }
+  return len;
+}
+
 function part(text: string, start: number, end: number): HeaderValuePart {
   let s = start;
   let e = end;

@@ -18,7 +18,7 @@
  * first '@': no host, parameter or header character can be an '@'.
  */
 import { SipError } from './errors.js';
-import type { OtherUri, Params, SipUri, TelUri, Uri } from './types.js';
+import type { OtherUri, SipUri, TelUri, Uri } from './types.js';
 import {
   ALPHA,
   CLASS,
@@ -30,10 +30,13 @@ import {
   SCHEME,
   URIC,
   USER,
-  equalsLower,
+  bytesOf,
+  equalsLowerBytes,
   hexValue,
+  skipClassBytes,
 } from './chars.js';
-import { hostKindAt, scanHost } from './host.js';
+import { HOST_IPV6, HOST_KINDS, scanHostKind } from './host.js';
+import { ParamList } from './param-list.js';
 import { EMPTY_PARAMS, lowerName } from './params.js';
 import { unescapePercent } from './text.js';
 
@@ -43,38 +46,82 @@ const PERCENT = 0x25;
 const QUESTION = 0x3f;
 const EQUAL = 0x3d;
 const AMP = 0x26;
+const AT = 0x40;
 
 const NO_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
 
 /** Parses a whole URI (the entire `text`). Errors are `SIP_BAD_URI` with an offset into `text`. */
 export function parseUri(text: string): Uri | SipError {
-  const end = text.length;
-  if (end === 0 || (CLASS[text.charCodeAt(0)]! & ALPHA) === 0) {
-    return bad('expected a URI scheme', 0);
-  }
-  let i = 1;
-  while (i < end && (CLASS[text.charCodeAt(i)]! & SCHEME) !== 0) i++;
-  if (i >= end || text.charCodeAt(i) !== COLON) return bad('expected ":" after the URI scheme', i);
-  if (i === 3 && equalsLower(text, 0, 3, 'sip')) return parseSipUri(text, 'sip', 4);
-  if (i === 4 && equalsLower(text, 0, 4, 'sips')) return parseSipUri(text, 'sips', 5);
-  if (i === 3 && equalsLower(text, 0, 3, 'tel')) return parseTelUri(text, 4);
-  return parseOtherUri(text, i);
+  return parseUriAt(text, bytesOf(text), 0, text.length);
 }
 
-function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUri | SipError {
-  const end = text.length;
+/**
+ * Parses the URI that is exactly `text[start, end)` (e.g. between the angle brackets of a header
+ * value, inside the whole message), without copying it first; `b` holds the bytes of `text` (see
+ * chars.ts). Offsets in errors are indexes into `text`; nothing outside `[start, end)` is read.
+ */
+export function parseUriAt(text: string, b: Uint8Array, start: number, end: number): Uri | SipError {
+  if (start >= end || (CLASS[b[start]!]! & ALPHA) === 0) {
+    return bad('expected a URI scheme', start);
+  }
+  let i = skipClassBytes(b, start + 1, end, SCHEME);
+  if (i >= end || b[i] !== COLON) return bad('expected ":" after the URI scheme', i);
+  const length = i - start;
+  if (length === 3) {
+    const c0 = b[start]! | 0x20;
+    if (c0 === 0x73 /* s */ && equalsLowerBytes(b, start, i, 'sip')) return parseSipUri(text, b, 'sip', start, i + 1, end);
+    if (c0 === 0x74 /* t */ && equalsLowerBytes(b, start, i, 'tel')) return parseTelUri(text, b, start, i + 1, end);
+  } else if (length === 4 && equalsLowerBytes(b, start, i, 'sips')) {
+    return parseSipUri(text, b, 'sips', start, i + 1, end);
+  }
+  return parseOtherUri(text, b, start, i, end);
+}
+
+function rawOf(text: string, start: number, end: number): string {
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function parseSipUri(text: string, b: Uint8Array, scheme: 'sip' | 'sips', uriStart: number, start: number, end: number): SipUri | SipError {
   let user: string | null = null;
   let password: string | null = null;
   let hostStart = start;
-  const at = text.indexOf('@', start);
-  if (at !== -1) {
-    const userEnd = scanEscaped(text, start, at, USER);
+  // userinfo is everything before the first '@'. The usual `user@` or `user:password@` is found in
+  // the same pass that checks its characters; only when that pass stops elsewhere is the rest
+  // searched for an '@' (there may be none: `sip:host;transport=udp`).
+  let at = -1;
+  let userEnd = scanEscaped(b, start, end, USER);
+  let passEnd = -1;
+  if (userEnd >= 0 && userEnd < end) {
+    const c = b[userEnd]!;
+    if (c === AT) {
+      at = userEnd;
+    } else if (c === COLON) {
+      passEnd = scanEscaped(b, userEnd + 1, end, PASSWORD);
+      if (passEnd >= 0 && passEnd < end && b[passEnd] === AT) at = passEnd;
+    }
+  }
+  if (at < 0) {
+    const from = passEnd >= 0 ? passEnd : userEnd >= 0 ? userEnd : start; // no '@' before it
+    for (let k = from; k < end; k++) {
+      if (b[k] === AT) {
+        at = k;
+        break;
+      }
+    }
+    if (at >= 0) {
+      // Something other than user (and password) characters comes before the '@': the checks
+      // below, bounded by the '@', report what.
+      userEnd = scanEscaped(b, start, at, USER);
+      passEnd = -1;
+      if (userEnd >= 0 && userEnd < at && b[userEnd] === COLON) passEnd = scanEscaped(b, userEnd + 1, at, PASSWORD);
+    }
+  }
+  if (at >= 0) {
     if (userEnd < 0) return bad('malformed %-escape in the user part', ~userEnd);
     if (userEnd === start) return bad('empty user part', start);
     user = text.slice(start, userEnd);
     if (userEnd < at) {
-      if (text.charCodeAt(userEnd) !== COLON) return bad('bad character in the user part', userEnd);
-      const passEnd = scanEscaped(text, userEnd + 1, at, PASSWORD);
+      if (b[userEnd] !== COLON) return bad('bad character in the user part', userEnd);
       if (passEnd < 0) return bad('malformed %-escape in the password', ~passEnd);
       if (passEnd !== at) return bad('bad character in the password', passEnd);
       password = text.slice(userEnd + 1, at);
@@ -82,25 +129,26 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUr
     hostStart = at + 1;
   }
 
-  const hostEnd = scanHost(text, hostStart, end);
-  if (hostEnd < 0) {
-    if (text.charCodeAt(hostStart) === 0x5b /* [ */) {
-      return bad(text.indexOf(']', hostStart) === -1 ? 'IPv6 reference without "]"' : 'bad IPv6 reference', hostStart);
+  const scanned = scanHostKind(text, b, hostStart, end);
+  if (scanned < 0) {
+    if (hostStart < end && b[hostStart] === 0x5b /* [ */) {
+      return bad(indexBefore(b, 0x5d /* ] */, hostStart, end) === -1 ? 'IPv6 reference without "]"' : 'bad IPv6 reference', hostStart);
     }
-    return bad(hostStart >= end || text.charCodeAt(hostStart) === COLON ? 'missing host' : 'bad host', hostStart);
+    return bad(hostStart >= end || b[hostStart] === COLON ? 'missing host' : 'bad host', hostStart);
   }
-  const hostKind = hostKindAt(text, hostStart, hostEnd);
-  const host =
-    hostKind === 'ipv6' ? text.slice(hostStart + 1, hostEnd - 1) : text.slice(hostStart, hostEnd);
+  const hostEnd = scanned >> 2;
+  const kind = scanned & 3;
+  const host = kind === HOST_IPV6 ? text.slice(hostStart + 1, hostEnd - 1) : text.slice(hostStart, hostEnd);
 
   let i = hostEnd;
   let port: number | null = null;
-  if (i < end && text.charCodeAt(i) === COLON) {
+  if (i < end && b[i] === COLON) {
     const digitsStart = i + 1;
     port = 0;
     i = digitsStart;
-    while (i < end && (CLASS[text.charCodeAt(i)]! & DIGIT) !== 0) {
-      if (port <= 65535) port = port * 10 + (text.charCodeAt(i) - 48);
+    let c: number;
+    while (i < end && (c = b[i]!) >= 0x30 && c <= 0x39) {
+      if (port <= 65535) port = port * 10 + (c - 48);
       i++;
     }
     if (i === digitsStart) return bad('expected a port number after ":"', digitsStart);
@@ -108,33 +156,34 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUr
   }
 
   let params = EMPTY_PARAMS;
-  if (i < end && text.charCodeAt(i) === SEMI) {
-    const parsed = scanUriParams(text, i, end);
-    if (parsed instanceof SipError) return parsed;
-    params = parsed.params;
-    i = parsed.end;
+  if (i < end && b[i] === SEMI) {
+    const list = new ParamList();
+    const stop = scanUriParams(text, b, i, end, list);
+    if (typeof stop !== 'number') return stop;
+    params = list;
+    i = stop;
   }
 
   let headers = NO_HEADERS;
-  if (i < end && text.charCodeAt(i) === QUESTION) {
+  if (i < end && b[i] === QUESTION) {
     const list: Array<readonly [string, string]> = [];
     do {
       const nameStart = i + 1;
-      const nameEnd = scanEscaped(text, nameStart, end, HNV);
+      const nameEnd = scanEscaped(b, nameStart, end, HNV);
       if (nameEnd < 0) return bad('malformed %-escape in a URI header', ~nameEnd);
       if (nameEnd === nameStart) return bad('empty URI header name', nameStart);
-      if (nameEnd >= end || text.charCodeAt(nameEnd) !== EQUAL) {
+      if (nameEnd >= end || b[nameEnd] !== EQUAL) {
         return bad('expected "=" in a URI header', nameEnd);
       }
-      const valueEnd = scanEscaped(text, nameEnd + 1, end, HNV);
+      const valueEnd = scanEscaped(b, nameEnd + 1, end, HNV);
       if (valueEnd < 0) return bad('malformed %-escape in a URI header', ~valueEnd);
       list.push([text.slice(nameStart, nameEnd), text.slice(nameEnd + 1, valueEnd)]);
       i = valueEnd;
-    } while (i < end && text.charCodeAt(i) === AMP);
+    } while (i < end && b[i] === AMP);
     headers = list;
   }
   if (i !== end) return bad('unexpected character in the URI', i);
-  return { scheme, user, password, host, hostKind, port, params, headers, raw: text };
+  return { scheme, user, password, host, hostKind: HOST_KINDS[kind]!, port, params, headers, raw: rawOf(text, uriStart, end) };
 }
 
 /**
@@ -142,14 +191,13 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUr
  * `*`, `#`, separators), then `;` parameters. The number is kept as written. A local number without
  * `phone-context` is tolerated (RFC 3966 §5.1.5 requires it; phones omit it).
  */
-function parseTelUri(text: string, start: number): TelUri | SipError {
-  const end = text.length;
+function parseTelUri(text: string, b: Uint8Array, uriStart: number, start: number, end: number): TelUri | SipError {
   let i = start;
   let significant = 0;
-  const global = i < end && text.charCodeAt(i) === 0x2b; /* + */
+  const global = i < end && b[i] === 0x2b; /* + */
   if (global) i++;
   while (i < end) {
-    const c = text.charCodeAt(i);
+    const c = b[i]!;
     if (c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29) {
       i++; // visual-separator = "-" / "." / "(" / ")"
     } else if (global ? (CLASS[c]! & DIGIT) !== 0 : (CLASS[c]! & HEX) !== 0 || c === 0x2a || c === 0x23) {
@@ -161,64 +209,72 @@ function parseTelUri(text: string, start: number): TelUri | SipError {
   }
   if (significant === 0) return bad('expected a telephone number', start);
   const number = text.slice(start, i);
-  const parsed = scanUriParams(text, i, end);
-  if (parsed instanceof SipError) return parsed;
-  if (parsed.end !== end) return bad('unexpected character in the tel URI', parsed.end);
-  return { scheme: 'tel', number, params: parsed.params, raw: text };
+  let params = EMPTY_PARAMS;
+  if (i < end && b[i] === SEMI) {
+    const list = new ParamList();
+    const stop = scanUriParams(text, b, i, end, list);
+    if (typeof stop !== 'number') return stop;
+    params = list;
+    i = stop;
+  }
+  if (i !== end) return bad('unexpected character in the tel URI', i);
+  return { scheme: 'tel', number, params, raw: rawOf(text, uriStart, end) };
 }
 
 /** RFC 3261 §25.1 absoluteURI = scheme ":" ( hier-part / opaque-part ): at least one uric. */
-function parseOtherUri(text: string, colon: number): OtherUri | SipError {
-  const end = text.length;
-  const restEnd = scanEscaped(text, colon + 1, end, URIC);
+function parseOtherUri(text: string, b: Uint8Array, start: number, colon: number, end: number): OtherUri | SipError {
+  const restEnd = scanEscaped(b, colon + 1, end, URIC);
   if (restEnd < 0) return bad('malformed %-escape in the URI', ~restEnd);
   if (colon + 1 === end) return bad('empty URI after the scheme', end);
   if (restEnd !== end) return bad('unexpected character in the URI', restEnd);
-  return { scheme: text.slice(0, colon).toLowerCase(), raw: text };
+  return { scheme: text.slice(start, colon).toLowerCase(), raw: rawOf(text, start, end) };
 }
 
-/** `*( ";" pname [ "=" pvalue ] )` of a sip or tel URI, names and values %-decoded. */
-function scanUriParams(
-  text: string,
-  i: number,
-  end: number,
-): { params: Params; end: number } | SipError {
-  if (i >= end || text.charCodeAt(i) !== SEMI) return { params: EMPTY_PARAMS, end: i };
-  const params = new Map<string, string | null>();
-  while (i < end && text.charCodeAt(i) === SEMI) {
+/**
+ * `*( ";" pname [ "=" pvalue ] )` of a sip or tel URI from `i` (at a ';'), names and values
+ * %-decoded, added to `out`. Returns where the parameters end, or the error.
+ */
+function scanUriParams(text: string, b: Uint8Array, i: number, end: number, out: ParamList): number | SipError {
+  while (i < end && b[i] === SEMI) {
     const nameStart = i + 1;
-    const nameEnd = scanEscaped(text, nameStart, end, PARAMCHAR);
+    const nameEnd = scanEscaped(b, nameStart, end, PARAMCHAR);
     if (nameEnd < 0) return bad('malformed %-escape in a URI parameter', ~nameEnd);
     if (nameEnd === nameStart) return bad('empty URI parameter name', nameStart);
-    const name = hasPercent(text, nameStart, nameEnd)
+    const name = hasPercent(b, nameStart, nameEnd)
       ? unescapePercent(text.slice(nameStart, nameEnd)).toLowerCase()
-      : lowerName(text, nameStart, nameEnd);
+      : lowerName(text, b, nameStart, nameEnd);
     let value: string | null = null;
     i = nameEnd;
-    if (i < end && text.charCodeAt(i) === EQUAL) {
-      const valueEnd = scanEscaped(text, i + 1, end, PARAMCHAR);
+    if (i < end && b[i] === EQUAL) {
+      const valueEnd = scanEscaped(b, i + 1, end, PARAMCHAR);
       if (valueEnd < 0) return bad('malformed %-escape in a URI parameter', ~valueEnd);
       if (valueEnd === i + 1) return bad(`empty value for URI parameter "${name}"`, i + 1);
       value = unescapePercent(text.slice(i + 1, valueEnd));
       i = valueEnd;
     }
-    if (params.has(name)) return bad(`duplicate URI parameter "${name}"`, nameStart);
-    params.set(name, value);
+    if (!out.add(name, value)) return bad(`duplicate URI parameter "${name}"`, nameStart);
   }
-  return { params, end: i };
+  return i;
+}
+
+/** Index of the first `code` in `text[start, end)`, or -1 (bounded, unlike `indexOf`). */
+function indexBefore(b: Uint8Array, code: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (b[i] === code) return i;
+  return -1;
 }
 
 /**
  * The index after the run from `i` of characters in `flags` and well-formed `%XX` escapes; or
  * `~offset` of a '%' not followed by two hex digits.
  */
-function scanEscaped(text: string, i: number, end: number, flags: number): number {
+function scanEscaped(b: Uint8Array, i: number, end: number, flags: number): number {
+  const cls = CLASS; // a local: see chars.ts
   while (i < end) {
-    const c = text.charCodeAt(i);
-    if ((CLASS[c]! & flags) !== 0) {
+    const c = b[i]!;
+    if ((cls[c]! & flags) !== 0) {
       i++;
     } else if (c === PERCENT) {
-      if (i + 2 >= end || hexValue(text.charCodeAt(i + 1)) < 0 || hexValue(text.charCodeAt(i + 2)) < 0) {
+      if (i + 2 >= end || hexValue(b[i + 1]!) < 0 || hexValue(b[i + 2]!) < 0) {
         return ~i;
       }
       i += 3;
@@ -229,8 +285,8 @@ function scanEscaped(text: string, i: number, end: number, flags: number): numbe
   return i;
 }
 
-function hasPercent(text: string, i: number, end: number): boolean {
-  for (; i < end; i++) if (text.charCodeAt(i) === PERCENT) return true;
+function hasPercent(b: Uint8Array, i: number, end: number): boolean {
+  for (; i < end; i++) if (b[i] === PERCENT) return true;
   return false;
 }
 
