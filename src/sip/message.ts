@@ -593,8 +593,12 @@ export class SipMessage {
     }
   }
 
-  /** Switches to the editable representation (once). */
+  /**
+   * Switches to the editable representation (once) and forgets every parsed value: each change goes
+   * through here, so no accessor ever answers from before the latest change.
+   */
   private materialize(): Entry[] {
+    this.clearParsed();
     if (this.entries) return this.entries;
     const entries: Entry[] = [];
     const index = this.index!;
@@ -608,7 +612,6 @@ export class SipMessage {
     }
     this.entries = entries;
     this.index = null;
-    this.clearParsed();
     return entries;
   }
 
