@@ -68,9 +68,13 @@ export function parseUriAt(text: string, b: Uint8Array, start: number, end: numb
   if (i >= end || b[i] !== COLON) return bad('expected ":" after the URI scheme', i);
   const length = i - start;
   if (length === 3) {
+    // Scheme characters are letters, digits, "+", "-" and "."; of those, `c | 0x20` gives a
+    // lower-case letter only for that letter in either case: an exact case-insensitive test.
     const c0 = b[start]! | 0x20;
-    if (c0 === 0x73 /* s */ && equalsLowerBytes(b, start, i, 'sip')) return parseSipUri(text, b, 'sip', start, i + 1, end);
-    if (c0 === 0x74 /* t */ && equalsLowerBytes(b, start, i, 'tel')) return parseTelUri(text, b, start, i + 1, end);
+    const c1 = b[start + 1]! | 0x20;
+    const c2 = b[start + 2]! | 0x20;
+    if (c0 === 0x73 /* s */ && c1 === 0x69 /* i */ && c2 === 0x70 /* p */) return parseSipUri(text, b, 'sip', start, i + 1, end);
+    if (c0 === 0x74 /* t */ && c1 === 0x65 /* e */ && c2 === 0x6c /* l */) return parseTelUri(text, b, start, i + 1, end);
   } else if (length === 4 && equalsLowerBytes(b, start, i, 'sips')) {
     return parseSipUri(text, b, 'sips', start, i + 1, end);
   }

@@ -222,6 +222,7 @@ function protocolOf(text: string, b: Uint8Array, ns: number, ne: number, vs: num
 }
 
 function transportOf(text: string, b: Uint8Array, start: number, end: number): string {
+  if (end - start === 3 && b[start] === 0x55 && b[start + 1] === 0x44 && b[start + 2] === 0x50) return 'UDP'; // as usually written
   if (equalsLowerBytes(b, start, end, 'udp')) return 'UDP';
   if (equalsLowerBytes(b, start, end, 'tcp')) return 'TCP';
   if (equalsLowerBytes(b, start, end, 'tls')) return 'TLS';
