@@ -10,17 +10,17 @@ import { demoCommand } from './commands/demo.js';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
-  parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
-  run: { run: runCommand, summary: 'run the guard: ghostguard run --config FILE' },
-  events: { run: eventsCommand, summary: 'list recent blocked requests and why they were blocked' },
-  'check-config': { run: checkConfigCommand, summary: 'validate a config file and print what the guard would do' },
-  classify: { run: classifyCommand, summary: 'name the scanner behind raw SIP messages and show what the guard would do' },
   demo: { run: demoCommand, summary: 'the real guard with a simulated provider, phone and scanners on loopback (npm start)' },
+  run: { run: runCommand, summary: 'run the guard: ghostguard run --config FILE' },
+  'check-config': { run: checkConfigCommand, summary: 'validate a config file and print what the guard would do' },
+  events: { run: eventsCommand, summary: 'list recent blocked requests and why they were blocked' },
+  parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
+  classify: { run: classifyCommand, summary: 'name the scanner behind raw SIP messages and show what the guard would do' },
 };
 
 /** Commands the design promises that are not built yet: said plainly instead of "unknown command". */
 const planned: Record<string, string> = {
-  init: 'write a commented config (issue #3)',
+  init: 'write a commented config after asking a few questions',
   analyze: 'explain the calls in a packet capture (issue #5)',
   probe: 'the self-test: would this address ring for a ghost call? (issue #5)',
   bans: 'list, add and remove bans of a running guard (issue #6)',
