@@ -40,7 +40,7 @@ import { buildAck } from './build-ack.js';
 import { isReliableTarget, sendSafely } from './send-fn.js';
 import { sixtyFourT1 } from './timer-config.js';
 import { TimerSet } from './timer-set.js';
-import type { ClientTransactionUser, TransactionContext } from './transaction-user.js';
+import type { ClientTransactionOptions, ClientTransactionUser, TransactionContext } from './transaction-user.js';
 
 export enum InviteClientState {
   Calling = 'Calling',
@@ -77,18 +77,7 @@ const TIMERS: Readonly<Record<InviteClientState, readonly TimerName[]>> = {
 
 export type CancelOutcome = 'sent' | 'pending' | 'too-late';
 
-export interface InviteClientTransactionOptions {
-  readonly context: TransactionContext;
-  /** The INVITE as it goes on the wire (top Via with `branch` already in it). Kept; do not mutate. */
-  readonly request: SipMessage;
-  readonly target: SendTarget;
-  readonly branch: string;
-  /** The layer's key for this transaction. */
-  readonly id: string;
-  readonly user?: ClientTransactionUser;
-  /** Told once when the transaction terminates, before the TU (the layer drops its table entry). */
-  readonly release?: (transaction: InviteClientTransaction) => void;
-}
+export type InviteClientTransactionOptions = ClientTransactionOptions<InviteClientTransaction>;
 
 export class InviteClientTransaction {
   readonly kind = 'invite-client' as const;

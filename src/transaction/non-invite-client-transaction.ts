@@ -28,7 +28,7 @@ import type { SendTarget } from '../transport/transport.js';
 import { isReliableTarget, sendSafely } from './send-fn.js';
 import { sixtyFourT1 } from './timer-config.js';
 import { TimerSet } from './timer-set.js';
-import type { ClientTransactionUser, TransactionContext } from './transaction-user.js';
+import type { ClientTransactionOptions, ClientTransactionUser, TransactionContext } from './transaction-user.js';
 
 export enum NonInviteClientState {
   Trying = 'Trying',
@@ -58,16 +58,7 @@ const TIMERS: Readonly<Record<NonInviteClientState, readonly TimerName[]>> = {
   [NonInviteClientState.Terminated]: [],
 };
 
-export interface NonInviteClientTransactionOptions {
-  readonly context: TransactionContext;
-  /** The request as it goes on the wire (top Via with `branch` in it). Kept; do not mutate. */
-  readonly request: SipMessage;
-  readonly target: SendTarget;
-  readonly branch: string;
-  readonly id: string;
-  readonly user?: ClientTransactionUser;
-  readonly release?: (transaction: NonInviteClientTransaction) => void;
-}
+export type NonInviteClientTransactionOptions = ClientTransactionOptions<NonInviteClientTransaction>;
 
 export class NonInviteClientTransaction {
   readonly kind = 'non-invite-client' as const;

@@ -8,6 +8,7 @@ import type { InviteClientTransaction } from './invite-client-transaction.js';
 import type { InviteServerTransaction } from './invite-server-transaction.js';
 import type { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import type { NonInviteServerTransaction } from './non-invite-server-transaction.js';
+import type { SendTarget } from '../transport/transport.js';
 import type { SendFn } from './send-fn.js';
 import type { TimerConfig } from './timer-config.js';
 
@@ -23,6 +24,20 @@ export interface ClientTransactionUser {
   /** §17.1.4: the transport could not send; the transaction terminates right after. */
   onTransportError?(error: unknown, transaction: ClientTransaction): void;
   onTerminated?(transaction: ClientTransaction): void;
+}
+
+/** What creates a client transaction, of either kind (`T`: the transaction class). */
+export interface ClientTransactionOptions<T> {
+  readonly context: TransactionContext;
+  /** The request as it goes on the wire (top Via with `branch` already in it). Kept; do not mutate. */
+  readonly request: SipMessage;
+  readonly target: SendTarget;
+  readonly branch: string;
+  /** The layer's key for this transaction. */
+  readonly id: string;
+  readonly user?: ClientTransactionUser;
+  /** Told once when the transaction terminates, before the TU (the layer drops its table entry). */
+  readonly release?: (transaction: T) => void;
 }
 
 export interface ServerTransactionUser {
