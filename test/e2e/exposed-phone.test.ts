@@ -13,7 +13,7 @@ import { Baresip, type BaresipEvent } from './lib/baresip.js';
 import { Capture } from './lib/capture.js';
 import { Kamailio } from './lib/kamailio.js';
 import { Lab, type Host } from './lib/netns.js';
-import { Sipp } from './lib/sipp.js';
+import { placeProviderCall, Sipp, type ProviderCallScenario } from './lib/sipp.js';
 import { svcrack, svmap, svwar } from './lib/sipvicious.js';
 import { sendUdp } from './lib/udp.js';
 import { requireTools } from './lib/tools.js';
@@ -69,22 +69,10 @@ describe.skipIf(!ready)('an exposed phone (no guard): the problem itself', () =>
 
   const fromProvider = (e: BaresipEvent): boolean => e.peeruri === `sip:caller@${SIP_DOMAIN}`;
 
-  function placeCall(scenario: 'uac-ring-cancel' | 'uac-answer-caller-bye' | 'uac-answer-callee-bye', pauseMs: number): Sipp {
-    return new Sipp(
-      provider,
-      {
-        scenario,
-        target: `${ADDR.provider}:5060`,
-        address: ADDR.providerCaller,
-        port: CALLER_PORT,
-        service: USER,
-        vars: { domain: SIP_DOMAIN },
-        pauseMs,
-        timeoutSec: 15,
-      },
-      lab.path('logs'),
-    );
+  function placeCall(scenario: ProviderCallScenario, pauseMs: number): Sipp {
+    return placeProviderCall(provider, lab.path('logs'), { scenario, user: USER, callerPort: CALLER_PORT, pauseMs });
   }
+
 
   it('a provider call to the registered user rings the phone; the caller cancels', async () => {
     const before = phone.rings.length;

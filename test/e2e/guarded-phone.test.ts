@@ -22,7 +22,7 @@ import { Capture, type CapturedSip } from './lib/capture.js';
 import { GhostGuard } from './lib/ghostguard.js';
 import { Kamailio } from './lib/kamailio.js';
 import { Lab, type Host } from './lib/netns.js';
-import { Sipp } from './lib/sipp.js';
+import { placeProviderCall, Sipp, type ProviderCallScenario } from './lib/sipp.js';
 import { svcrack, svmap, svwar } from './lib/sipvicious.js';
 import { requireTools } from './lib/tools.js';
 import { joinLan, joinWan } from './lib/topology.js';
@@ -140,22 +140,10 @@ describe.skipIf(!ready)('a phone behind ghostguard: the fix', () => {
   /** Sum of the guard's recorded drops (counts of aggregated rows) from `source`. */
   const dropsFrom = (source: string): number => guard.events('remote_address = ?', source).reduce((n, r) => n + r.count, 0);
 
-  function placeCall(scenario: 'uac-ring-cancel' | 'uac-answer-caller-bye' | 'uac-answer-callee-bye', pauseMs: number): Sipp {
-    return new Sipp(
-      provider,
-      {
-        scenario,
-        target: `${ADDR.provider}:5060`,
-        address: ADDR.providerCaller,
-        port: CALLER_PORT,
-        service: USER,
-        vars: { domain: SIP_DOMAIN },
-        pauseMs,
-        timeoutSec: 15,
-      },
-      lab.path('logs'),
-    );
+  function placeCall(scenario: ProviderCallScenario, pauseMs: number): Sipp {
+    return placeProviderCall(provider, lab.path('logs'), { scenario, user: USER, callerPort: CALLER_PORT, pauseMs });
   }
+
 
   /**
    * The checks after a scanner aimed at the guard: every request the guard's WAN leg received from the

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Child, ExitStatus } from './child.js';
 import type { Host } from './netns.js';
+import { ADDR, SIP_DOMAIN } from './addresses.js';
 import { toolPath } from './tools.js';
 
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
@@ -146,4 +147,32 @@ export class Sipp {
   async stop(): Promise<void> {
     await this.child.stop();
   }
+}
+
+/** The caller scenarios a provider call is placed with. */
+export type ProviderCallScenario = 'uac-ring-cancel' | 'uac-answer-caller-bye' | 'uac-answer-callee-bye';
+
+/**
+ * A call placed on the provider's side: SIPp on the caller address (ADDR.providerCaller) INVITEs
+ * `user` through Kamailio (ADDR.provider:5060), which delivers it to the user's registered Contact.
+ */
+export function placeProviderCall(
+  provider: Host,
+  logDir: string,
+  o: { scenario: ProviderCallScenario; user: string; callerPort: number; pauseMs: number },
+): Sipp {
+  return new Sipp(
+    provider,
+    {
+      scenario: o.scenario,
+      target: `${ADDR.provider}:5060`,
+      address: ADDR.providerCaller,
+      port: o.callerPort,
+      service: o.user,
+      vars: { domain: SIP_DOMAIN },
+      pauseMs: o.pauseMs,
+      timeoutSec: 15,
+    },
+    logDir,
+  );
 }
