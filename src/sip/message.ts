@@ -120,18 +120,8 @@ export class SipMessage {
     this.index = index;
     this.entries = null;
     this.uriChanged = false;
-    this.uriValue = undefined;
-    this.fromValue = undefined;
-    this.toValue = undefined;
-    this.cseqValue = undefined;
-    this.callIdValue = undefined;
-    this.maxForwardsValue = undefined;
-    this.expiresValue = undefined;
-    this.topViaValue = undefined;
-    this.viasValue = undefined;
-    this.contactsValue = undefined;
-    this.routesValue = undefined;
-    this.recordRoutesValue = undefined;
+    // Every cache field is created here, in one order, so that all messages share one object shape.
+    this.clearParsed();
   }
 
   /** The request method; for a response, the method of its CSeq ('' when that is unreadable). */
