@@ -2,7 +2,10 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Whether stdout is a terminal (live screens). */
   readonly isTTY: boolean;
+  /** Whether stderr is a terminal (progress bars, which must not mix into redirected output). */
+  readonly errIsTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Resolves with the signal's name when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
@@ -28,6 +31,7 @@ export function memoryIo(env: Record<string, string | undefined> = {}, cwd = pro
     out: (text) => stdout.push(text),
     err: (text) => stderr.push(text),
     isTTY: false,
+    errIsTTY: false,
     env,
     cwd,
   };

@@ -6,6 +6,7 @@ const io = {
   out: (text: string) => process.stdout.write(text),
   err: (text: string) => process.stderr.write(text),
   isTTY: Boolean(process.stdout.isTTY),
+  errIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   cwd: process.cwd(),
   untilStopped: () =>

@@ -6,6 +6,12 @@ import { runCommand } from './commands/run.js';
 import { eventsCommand } from './commands/events.js';
 import { classifyCommand } from './commands/classify.js';
 import { demoCommand } from './commands/demo.js';
+import { bansCommand } from './commands/bans.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { alertsCommand } from './commands/alerts.js';
+import { firewallCommand } from './commands/firewall.js';
+import { blocklistCommand } from './commands/blocklist.js';
+import { probeCommand } from './commands/probe.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -14,17 +20,19 @@ const commands: Record<string, { run: Command; summary: string }> = {
   run: { run: runCommand, summary: 'run the guard: ghostguard run --config FILE' },
   'check-config': { run: checkConfigCommand, summary: 'validate a config file and print what the guard would do' },
   events: { run: eventsCommand, summary: 'list recent blocked requests and why they were blocked' },
-  parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
+  bans: { run: bansCommand, summary: 'list, add and remove bans of a running guard (through its API)' },
+  probe: { run: probeCommand, summary: 'the self-test: would this address ring for a ghost call? ghostguard probe HOST[:PORTS]' },
+  analyze: { run: analyzeCommand, summary: 'explain the calls in packet captures: real, ghost (and from which scanner), did the phone ring' },
   classify: { run: classifyCommand, summary: 'name the scanner behind raw SIP messages and show what the guard would do' },
+  parse: { run: parseCommand, summary: 'parse raw SIP messages and show what ghostguard reads from them' },
+  firewall: { run: firewallCommand, summary: 'print router rules that let SIP reach the phones only from the provider' },
+  blocklist: { run: blocklistCommand, summary: 'import a scanner blocklist into the bans, or export the scanners seen' },
+  alerts: { run: alertsCommand, summary: 'send a test alert to every configured channel: ghostguard alerts test --config FILE' },
 };
 
 /** Commands the design promises that are not built yet: said plainly instead of "unknown command". */
 const planned: Record<string, string> = {
   init: 'write a commented config after asking a few questions',
-  analyze: 'explain the calls in a packet capture (issue #5)',
-  probe: 'the self-test: would this address ring for a ghost call? (issue #5)',
-  bans: 'list, add and remove bans of a running guard (issue #6)',
-  firewall: 'print router rules that admit only the provider (issue #6)',
 };
 
 export function helpText(): string {

@@ -6,6 +6,8 @@
  * The YAML keys are snake_case (`retention_days`); the fields here are camelCase.
  */
 import type { AddressSet } from './address-set.js';
+import type { AlertsConfig } from './alerts-config.js';
+import type { DefenseConfig } from './defense-config.js';
 import type { HostPort } from './host-port.js';
 
 export type TransportName = 'udp' | 'tcp' | 'tls';
@@ -87,6 +89,10 @@ export interface Config {
   readonly dashboard: DashboardConfig;
   readonly policy: { readonly unknown: UnknownPolicy };
   readonly events: EventsConfig;
+  /** Rate limits, bans, password-guessing limits (`defense-config.ts`). */
+  readonly defense: DefenseConfig;
+  /** Where alerts go, the digest, quiet hours (`alerts-config.ts`); no channels: no alerts. */
+  readonly alerts: AlertsConfig;
 }
 
 /**

@@ -3,6 +3,8 @@
  * `ghostguard check-config` (and the start-up log).
  */
 import type { Config, ListenAddress, TransportName } from './config.js';
+import { describeAlerts } from './describe-alerts.js';
+import { describeDefense } from './describe-defense.js';
 import { formatHostPort } from './host-port.js';
 import { isLoopbackIp, isUnspecifiedIp, parseIp } from './ip-address.js';
 
@@ -73,6 +75,8 @@ export function describeConfig(config: Config, state: DescribeState = {}): strin
     `Events: kept ${events.retentionDays} days; floods counted in one row per source per ${events.aggregateWindowSeconds} s ` +
       `(at most ${events.maxSourcesPerWindow} sources per window, ${events.maxRows} rows in all)`,
   );
+  lines.push(...describeDefense(config.defense));
+  lines.push(...describeAlerts(config.alerts, new Intl.DateTimeFormat().resolvedOptions().timeZone));
   const ip = parseIp(dashboard.listen.address);
   const local = ip !== null && isLoopbackIp(ip);
   const host = formatHostPort(dashboard.listen.address, dashboard.listen.family === 6 ? 'ipv6' : 'ipv4', dashboard.listen.port);

@@ -20,12 +20,14 @@ import {
   type WanConfig,
 } from './config.js';
 import type { ConfigReader, Entry } from './config-reader.js';
+import { ALERTS_CONFIG_KEYS, readAlerts } from './alerts-config.js';
+import { DEFENSE_KEYS, readDefense } from './defense-config.js';
 import { parseHostPort, type HostPort } from './host-port.js';
 import { isLoopbackIp, isUnspecifiedIp, parseIp } from './ip-address.js';
 
 /** Every key the file may hold, per section. */
 export const CONFIG_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['', ['provider', 'wan', 'lan', 'store', 'dashboard', 'policy', 'events']],
+  ['', ['provider', 'wan', 'lan', 'store', 'dashboard', 'policy', 'events', 'defense', 'alerts']],
   ['provider', ['domain', 'registrar', 'trusted']],
   ['wan', ['listen', 'transports', 'public', 'tls']],
   ['wan.tls', ['cert', 'key', 'port']],
@@ -34,6 +36,8 @@ export const CONFIG_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ['dashboard', ['listen', 'token']],
   ['policy', ['unknown']],
   ['events', ['retention_days', 'aggregate_window_s', 'max_sources_per_window', 'max_rows']],
+  ...DEFENSE_KEYS,
+  ...ALERTS_CONFIG_KEYS,
 ]);
 
 export interface ReadContext {
@@ -64,6 +68,8 @@ export function readConfig(r: ConfigReader, root: Entry, source: string, ctx: Re
   const policyPart = sub('policy');
   const unknown = r.choice<UnknownPolicy>(r.child(policyPart.keys, policyPart.entry, 'unknown'), ['drop', '403', '404']);
   const events = readEvents(r, sub('events'));
+  const defense = readDefense(r, r.child(top, root, 'defense'));
+  const alerts = readAlerts(r, r.child(top, root, 'alerts'));
   const storeText = r.text(r.child(top, root, 'store'));
   if (storeText !== undefined && storeText.trim() === '') r.error('store', r.child(top, root, 'store').node, 'the path is empty');
   const storeValue = storeText?.trim() || CONFIG_DEFAULTS.store;
@@ -84,6 +90,8 @@ export function readConfig(r: ConfigReader, root: Entry, source: string, ctx: Re
     dashboard: dashboard.value,
     policy: { unknown: unknown ?? CONFIG_DEFAULTS['policy.unknown'] },
     events,
+    defense,
+    alerts,
   };
 }
 

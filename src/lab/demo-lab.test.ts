@@ -113,16 +113,22 @@ describe('DemoLab: the real guard on loopback with a simulated provider, phone a
     for (const scanner of plan.scanners) {
       const sent = tally.scanners[scanner.id].sent;
       expect(store.events.count({ source: scanner.address.address }).events, scanner.id).toBe(sent);
-      const [row] = store.events.query({ source: scanner.address.address, limit: 1 }).events;
+      // The oldest row: the first refusal (a source banned later has a newer 'banned' row).
+      const row = store.events.query({ source: scanner.address.address }).events.at(-1);
       expect(row!.reasons[0], scanner.id).toBe('not-from-provider');
       expect(row!.explanation.en, scanner.id).toContain(scanner.address.address);
       expect(row!.explanation.en, scanner.id).toContain('voip.demo.test');
       expect(row!.explanation.ja.length, scanner.id).toBeGreaterThan(10);
     }
-    // The flood is one row per source and window (aggregated), with the count of INVITEs it stands for.
-    const [flood] = store.events.query({ source: '127.0.1.17' }).events;
-    expect(flood).toMatchObject({ method: 'INVITE', userAgent: 'friendly-scanner', count: tally.scanners.flood.sent });
+    // The flood is aggregated (a row per source, reason and window) and its source is banned (defense.bans.refused:
+    // 20 refusals in a minute): the rest of the flood is dropped unread, in a 'banned' row. Every INVITE is counted.
+    const floodRows = store.events.query({ source: '127.0.1.17' }).events;
+    expect(floodRows.reduce((sum, r) => sum + r.count, 0)).toBe(tally.scanners.flood.sent);
+    const flood = floodRows.find((r) => r.reasons[0] === 'not-from-provider');
+    expect(flood).toMatchObject({ method: 'INVITE', userAgent: 'friendly-scanner', count: 20 });
     expect(flood!.explanation.en).toContain('Your phone did not ring.');
+    expect(floodRows.find((r) => r.reasons[0] === 'banned')?.count).toBe(tally.scanners.flood.sent - 20);
+    expect(lab.guard.bans.list()).toMatchObject([{ address: '127.0.1.17', source: 'auto', family: 'sipvicious' }]);
     expect(tally.ghostCalls.blocked).toBe(lab.guard.stats().verdicts['wan drop']);
 
     // Everything stops: no lab or guard timer waits, no socket stays open.

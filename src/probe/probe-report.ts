@@ -19,6 +19,8 @@ export interface ProbeExchange {
   readonly reason: string | null;
   /** User-Agent or Server header of the answer. */
   readonly agent: string | null;
+  /** The last provisional (1xx) status seen, e.g. 180 even when the final was the 487 after our CANCEL. */
+  readonly provisional?: number | null;
 }
 
 export interface PortReport {
@@ -29,6 +31,11 @@ export interface PortReport {
   readonly options: ProbeExchange;
   /** One sentence for people, e.g. "a scanner's INVITE made it ring (180 Ringing from baresip)". */
   readonly detail: string;
+  /**
+   * What the probe sent to leave nothing ringing, in order, and whether each got its answer: CANCEL of
+   * a ringing INVITE (then ACK of the 487), ACK + BYE of a 2xx, ACK of any other final.
+   */
+  readonly cleanup?: readonly { readonly method: 'CANCEL' | 'ACK' | 'BYE'; readonly answered: boolean | null }[];
 }
 
 export interface ProbeReport {

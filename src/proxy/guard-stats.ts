@@ -14,6 +14,26 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set([
 /** Most distinct drop reasons counted (reasons are stable codes; this only guards against a bug). */
 const MAX_REASONS = 64;
 
+/** Upper bounds (seconds) of the relay latency histogram's buckets; the last bucket is +Inf. */
+export const LATENCY_BUCKETS_S: readonly number[] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/** A request relayed from one leg to the other, as the guard's send path sees it. */
+export interface RelaySample {
+  readonly method: string;
+  readonly from: Leg;
+  readonly to: Leg;
+  readonly ms: number;
+  /** Out of dialog (no To tag): a new call when the method is INVITE. */
+  readonly initial: boolean;
+}
+
+export interface LatencySnapshot {
+  /** Per bucket of LATENCY_BUCKETS_S (then +Inf): samples at or below its bound, not cumulative. */
+  readonly counts: readonly number[];
+  readonly sumSeconds: number;
+  readonly count: number;
+}
+
 export interface GuardStatsSnapshot {
   /** `wan INVITE` → count; responses count under `wan response`. */
   readonly messages: Readonly<Record<string, number>>;
@@ -23,6 +43,10 @@ export interface GuardStatsSnapshot {
   readonly drops: Readonly<Record<string, number>>;
   /** Retransmissions absorbed, stray responses, refused for a full table ... (proxy events that are not verdicts). */
   readonly proxy: Readonly<Record<string, number>>;
+  /** Provider calls (dialog-initial INVITEs from the WAN leg) relayed to a phone. */
+  readonly delivered: number;
+  /** Relay latency of requests relayed from one leg to the other. */
+  readonly latency: LatencySnapshot;
 }
 
 export class GuardStats {
@@ -30,6 +54,10 @@ export class GuardStats {
   readonly #verdicts = new Map<string, number>();
   readonly #drops = new Map<string, number>();
   readonly #proxy = new Map<string, number>();
+  readonly #latency = new Array<number>(LATENCY_BUCKETS_S.length + 1).fill(0);
+  #latencySum = 0;
+  #latencyCount = 0;
+  #delivered = 0;
 
   message(leg: Leg, method: string | null, isResponse = false): void {
     const name = isResponse ? 'response' : method === null ? 'unparsed' : KNOWN_METHODS.has(method) ? method : 'other';
@@ -45,12 +73,24 @@ export class GuardStats {
     bump(this.#proxy, what);
   }
 
+  relayed(sample: RelaySample): void {
+    if (sample.from === 'wan' && sample.to === 'lan' && sample.initial && sample.method === 'INVITE') this.#delivered++;
+    const seconds = Math.max(0, sample.ms) / 1000;
+    let i = LATENCY_BUCKETS_S.findIndex((bound) => seconds <= bound);
+    if (i < 0) i = LATENCY_BUCKETS_S.length;
+    this.#latency[i]!++;
+    this.#latencySum += seconds;
+    this.#latencyCount++;
+  }
+
   snapshot(): GuardStatsSnapshot {
     return {
       messages: Object.fromEntries(this.#messages),
       verdicts: Object.fromEntries(this.#verdicts),
       drops: Object.fromEntries(this.#drops),
       proxy: Object.fromEntries(this.#proxy),
+      delivered: this.#delivered,
+      latency: { counts: [...this.#latency], sumSeconds: this.#latencySum, count: this.#latencyCount },
     };
   }
 }

@@ -38,9 +38,16 @@ import type { ProviderAddressBook, ProviderTarget } from './provider-book.js';
 import type { ProxyContext } from './proxy-context.js';
 import { RegistrationRelay, type RegistrationRelayOptions, type RegistrationStats } from './registration-relay.js';
 import { RequestUriWatch } from './request-uri-watch.js';
+import { tagOf } from './message-facts.js';
+import { ProviderHealthTracker } from './provider-health.js';
+import type { ProviderHealth, ProviderHealthChange } from './provider-health-types.js';
+import { SETTING_KEYS } from '../store/settings-store.js';
 import { socketTransports, type TransportFactory } from './transport-factory.js';
 import { classify as classifyScanner } from '../defense/fingerprint/classify.js';
 import { chooseWanPort } from './wan-port.js';
+import type { BanControl } from '../defense/bans/ban-control.js';
+import type { Defense } from '../defense/defense.js';
+import { defenseFor, reportingSink, withBans } from './guard-defense.js';
 
 export { PUBLIC_ADDRESS_SETTING };
 
@@ -70,7 +77,9 @@ export interface GuardOptions {
   readonly dialogs?: Omit<DialogTableOptions, 'clock'>;
   /** The public address to assume before one is learned, when wan.listen is a wildcard. */
   readonly publicGuess?: string;
-  /** Defense layer hooks (default: nothing banned, every rate ok, no fingerprints). */
+  /** The defense layer (default: built from `config.defense`, `guard-defense.ts`). */
+  readonly defense?: Defense;
+  /** Defense layer hooks that replace the defense's own (tests). */
   readonly isBanned?: (address: string) => boolean;
   readonly rate?: (address: string) => RateState;
   /** Names the scanner behind a refused request (default: the built-in fingerprints of src/defense). */
@@ -112,6 +121,7 @@ interface Running {
   readonly watch: RequestUriWatch;
   readonly keepAlive: NatKeepAlive;
   readonly pipeline: MessagePipeline;
+  readonly defense: Defense;
   housekeeping: TimerHandle | undefined;
 }
 
@@ -178,6 +188,7 @@ export class Guard {
     running.transactions.close();
     running.providers.stop?.();
     await running.transports.closeAll();
+    running.defense.stop();
     running.store.events.flush();
     if (running.ownsStore) running.store.close();
     this.#logger.info('guard stopped');
@@ -191,6 +202,11 @@ export class Guard {
         ? null
         : { transactions: r.transactions.stats(), registrations: r.registrations.stats(), calls: r.calls.stats(), dialogs: r.dialogs.stats() };
     return { ...this.#stats.snapshot(), relay };
+  }
+
+  /** The ban table (after start): list, add, remove, subscribe (`defense/bans/ban-control.ts`). */
+  get bans(): BanControl {
+    return this.#mustRun().defense.bans;
   }
 
   status(): GuardStatus {
@@ -287,7 +303,10 @@ export class Guard {
       publicAddressLearned: (at) => store.settings.set(PUBLIC_ADDRESS_SETTING, formatEndpoint({ address: at.host, port: at.port })),
     };
     const dialogs = new DialogTable({ clock, ...this.#options.dialogs });
-    const registrations = new RegistrationRelay(ctx, this.#options.registration);
+    const bound = () => store.bindings.all().filter((b) => b.expiresAt > clock.now());
+    const defense = this.#options.defense ?? defenseFor(config, { clock, logger, store, providers, bindings: bound });
+    defense.start();
+    const registrations = new RegistrationRelay(ctx, { watch: defense.passwords, ...this.#options.registration, onReport: (report) => this.#health.take(report) });
     const calls = new CallRelay(ctx, dialogs, registrations, this.#options.timerCMs === undefined ? {} : { timerCMs: this.#options.timerCMs });
     const watch = new RequestUriWatch(store.settings, logger, config.provider.domain);
     const liveBindings = () => store.bindings.all().filter((b) => b.expiresAt > clock.now());
@@ -300,22 +319,19 @@ export class Guard {
       dialogs,
       watch,
       branchPrefix,
-      ...(this.#options.rate ? { rate: this.#options.rate } : {}),
+      rate: this.#options.rate ?? defense.rate,
       classify: this.#options.classify ?? classifyScanner,
     };
-    const isBanned = this.#options.isBanned ?? ((address: string) => {
-      const ban = store.bans.get(address);
-      return ban !== undefined && (ban.expiresAt === null || ban.expiresAt > clock.now());
-    });
+    const isBanned = this.#options.isBanned ?? defense.isBanned;
     const pipeline = new MessagePipeline({
       ctx,
       providerDomain: config.provider.domain,
       registrations,
       calls,
       wanGate: wanGateContext(gateDeps),
-      lanGate: lanGateContext(gateDeps),
+      lanGate: withBans(lanGateContext(gateDeps), isBanned),
       watch,
-      events: store.events,
+      events: reportingSink(store.events, defense),
       stats: this.#stats,
       isBanned,
       bindingsByUser: (user) => bindingsByUser(liveBindings(), user),
@@ -326,7 +342,7 @@ export class Guard {
       needed: () => store.bindings.all().some((b) => b.expiresAt > clock.now()),
       send: () => this.#sendKeepAlive(ctx),
     });
-    return { store, ownsStore, providers, transports, addresses, transactions, dialogs, registrations, calls, watch, keepAlive, pipeline, housekeeping: undefined };
+    return { store, ownsStore, providers, transports, addresses, transactions, dialogs, registrations, calls, watch, keepAlive, pipeline, defense, housekeeping: undefined };
   }
 
   #startTimers(running: Running): void {
@@ -337,6 +353,7 @@ export class Guard {
       const expired = running.registrations.purgeExpired();
       for (const b of expired) this.#logger.info('binding expired', { aor: b.aor });
       running.dialogs.sweep();
+      running.defense.housekeeping();
       running.housekeeping = this.#clock.setTimeout(tick, every);
     };
     running.housekeeping = this.#clock.setTimeout(tick, every);
@@ -375,8 +392,10 @@ export class Guard {
     const entry = this.#running?.transports.find(flow);
     if (entry === undefined) return Promise.reject(new TransportError('TRANSPORT_NO_ROUTE', `no transport for ${flow.id}`));
     const current = this.#current;
-    if (current !== undefined && current.leg !== entry.leg && message.isRequest && this.#options.onRelayLatency) {
-      this.#options.onRelayLatency({ method: message.method, from: current.leg, to: entry.leg, ms: this.#hrtime() - current.t0 });
+    if (current !== undefined && current.leg !== entry.leg && message.isRequest) {
+      const sample = { method: message.method, from: current.leg, to: entry.leg, ms: this.#hrtime() - current.t0 };
+      this.#stats.relayed({ ...sample, initial: tagOf(message.to()) === null });
+      this.#options.onRelayLatency?.(sample);
     }
     return entry.transport.send(flow, message.serialize());
   }
@@ -389,6 +408,25 @@ export class Guard {
     if (flow === undefined || entry === undefined) return;
     const bytes = flow.transport === 'tcp' || flow.transport === 'tls' ? STREAM_KEEP_ALIVE : UDP_KEEP_ALIVE;
     entry.transport.send(flow, bytes).catch((err: unknown) => this.#logger.debug('keep-alive not sent', { error: String(err) }));
+  }
+
+  // ---- Provider health (issue 4; provider-health-types.ts) ----
+  readonly #health = new ProviderHealthTracker(undefined, (error) => this.#logger.error('a provider health listener failed', { error: String(error) }));
+
+  /** Is the provider answering, are the accounts registered, does it keep the alias in the Request-URI? */
+  providerHealth(): ProviderHealth {
+    const kept = this.#running?.store.settings.get(SETTING_KEYS.providerKeepsRequestUri);
+    return this.#health.snapshot(kept === 'yes' ? true : kept === 'no' ? false : null);
+  }
+
+  /** Told when an account loses its registration at the provider, and when it is restored; returns the unsubscribe function. */
+  onProviderHealth(listener: (change: ProviderHealthChange) => void): () => void {
+    return this.#health.subscribe(listener);
+  }
+
+  /** The provider addresses and blocks the guard trusts now, one line each (empty before start). */
+  trustedProviders(): string[] {
+    return this.#running?.providers.describe() ?? [];
   }
 }
 

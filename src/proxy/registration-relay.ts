@@ -41,6 +41,8 @@ import { viaTransport } from './leg-transports.js';
 import { nameAddrParts, withParam } from './name-addr-parts.js';
 import { flowRecord, type ProxyContext } from './proxy-context.js';
 import { ownRouteCount, removeRoutes } from './record-route.js';
+import { isStaleChallenge, type RegistrationAttempt, type RegistrationWatch } from '../defense/password/registration-watch.js';
+import type { RegistrationReport } from './provider-health.js';
 
 export interface RegistrationRelayOptions {
   /** Most bindings held at once (default 10 000). */
@@ -49,6 +51,10 @@ export interface RegistrationRelayOptions {
   readonly defaultExpires?: number;
   /** Expiry told to the phone after the public address turned out wrong (default 60 s). */
   readonly refreshAfterChangeSeconds?: number;
+  /** Password-guessing defense: asked before each REGISTER is forwarded, told the provider's answer. */
+  readonly watch?: RegistrationWatch;
+  /** Told each REGISTER's fate at the provider (provider health, `provider-health.ts`). */
+  readonly onReport?: (report: RegistrationReport) => void;
 }
 
 export interface RegistrationStats {
@@ -78,6 +84,7 @@ interface PendingRegister {
   readonly cseq: number;
   readonly star: boolean;
   readonly contacts: ReadonlyMap<string, PendingContact>;
+  readonly attempt: RegistrationAttempt;
 }
 
 const DEFAULT_MAX_BINDINGS = 10_000;
@@ -126,6 +133,8 @@ export class RegistrationRelay {
   readonly #maxBindings: number;
   readonly #defaultExpires: number;
   readonly #refreshAfterChange: number;
+  readonly #watch: RegistrationWatch | undefined;
+  readonly #onReport: (report: RegistrationReport) => void;
   /** The alias URI each binding was last registered with (to remove it when the public address changed). */
   readonly #registeredAs = new Map<string, string>();
   #pendingNew = 0;
@@ -141,6 +150,8 @@ export class RegistrationRelay {
     this.#maxBindings = options.maxBindings ?? DEFAULT_MAX_BINDINGS;
     this.#defaultExpires = options.defaultExpires ?? 3600;
     this.#refreshAfterChange = options.refreshAfterChangeSeconds ?? 60;
+    this.#watch = options.watch;
+    this.#onReport = options.onReport ?? (() => {});
   }
 
   /** A live binding by token (expired ones count as absent). */
@@ -169,6 +180,14 @@ export class RegistrationRelay {
       return;
     }
     const aor = aorOf(to.uri);
+    const attempt = { source: flow.remote.address, aor, credentials: request.has('Authorization') || request.has('Proxy-Authorization') };
+    if (this.#watch !== undefined && !this.#watch.admit(attempt)) {
+      // Password guessing on this account: a source that already failed waits (`password-guard.ts`).
+      this.#failed++;
+      ctx.logger.info('REGISTER refused: the account is under a password attack and this source failed recently', { aor, source: attempt.source });
+      answer(server, 403, 'Forbidden');
+      return;
+    }
     const transport = viaTransport(wanFlow.transport);
     const at = ctx.addresses.wanSentBy(transport);
     const existing = ctx.bindings.listByAor(aor);
@@ -210,13 +229,14 @@ export class RegistrationRelay {
       answer(server, 500, 'Server Internal Error');
       return;
     }
-    const state: PendingRegister = { server, flow, aor, callId, cseq: cseq.seq, star: contacts === '*', contacts: pending };
+    const state: PendingRegister = { server, flow, aor, callId, cseq: cseq.seq, star: contacts === '*', contacts: pending, attempt };
     this.#pendingNew += newOnes;
     let settled = false;
     const settle = (): void => {
       if (!settled) this.#pendingNew -= newOnes;
       settled = true;
     };
+    const sentAt = ctx.clock.now();
     const result = ctx.transactions.sendRequest(forwarded, {
       target: wanFlow,
       user: {
@@ -227,11 +247,13 @@ export class RegistrationRelay {
         onTimeout: () => {
           settle();
           this.#failed++;
+          this.#onReport({ kind: 'no-answer', aor, at: ctx.clock.now(), why: 'timeout', waitedMs: ctx.clock.now() - sentAt });
           answer(server, 408, 'Request Timeout');
         },
         onTransportError: () => {
           settle();
           this.#failed++;
+          this.#onReport({ kind: 'no-answer', aor, at: ctx.clock.now(), why: 'unreachable' });
           answer(server, 500, 'Provider Unreachable');
         },
         onTerminated: (done: ClientTransaction) => {
@@ -251,6 +273,10 @@ export class RegistrationRelay {
   purgeExpired(): Binding[] {
     const expired = this.#ctx.bindings.purgeExpired(this.#ctx.clock.now());
     for (const b of expired) this.#registeredAs.delete(b.token);
+    const now = this.#ctx.clock.now();
+    for (const aor of new Set(expired.map((b) => b.aor))) {
+      if (!this.#bound(aor)) this.#onReport({ kind: 'expired', aor, at: now });
+    }
     return expired;
   }
 
@@ -268,6 +294,10 @@ export class RegistrationRelay {
   #onResponse(state: PendingRegister, response: SipMessage): void {
     // §16.7 step 5: "a proxy MUST NOT forward a 100 (Trying) response".
     if (response.status === 100) return;
+    if (response.status >= 200) {
+      const stale = isStaleChallenge(response.get('WWW-Authenticate') ?? response.get('Proxy-Authenticate'));
+      this.#watch?.outcome(state.attempt, response.status, stale);
+    }
     const changed = this.#learnPublicAddress(response);
     const copy = response.clone();
     if (response.status >= 200 && response.status < 300) this.#accept(state, response, copy, changed);
@@ -275,6 +305,16 @@ export class RegistrationRelay {
     else if (response.status >= 300) this.#failed++;
     restoreVias(copy, state.server.request);
     state.server.respond(copy);
+    if (response.status >= 200 || response.status === 401 || response.status === 407) {
+      const at = this.#ctx.clock.now();
+      this.#onReport({ kind: 'answer', aor: state.aor, at, status: response.status, reason: response.reason, bound: this.#bound(state.aor) });
+    }
+  }
+
+  /** Does the account hold a live binding? */
+  #bound(aor: string): boolean {
+    const now = this.#ctx.clock.now();
+    return this.#ctx.bindings.listByAor(aor).some((b) => b.expiresAt > now);
   }
 
   /** RFC 3581 §4: `received` and `rport` of our Via in the provider's response. */

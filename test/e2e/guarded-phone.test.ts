@@ -111,6 +111,9 @@ describe.skipIf(!ready)('a phone behind ghostguard: the fix', () => {
       wanAddress: ADDR.guardWan,
       lanListen: `${ADDR.guardLan}:5060`,
       lanAllow: ['10.77.0.0/24'],
+      // These tests watch the gate refuse the scanner request by request; automatic bans (which would
+      // drop its later requests unread, as `banned`) are tested in flood.test.ts.
+      extraYaml: 'defense:\n  bans:\n    refused: 1000000\n    flood_s: 86400\n',
     });
     const check = await guard.checkConfig();
     expect(check.code, check.output).toBe(0);

@@ -43,4 +43,6 @@ export interface CaptureProblem {
   readonly code: string;
   readonly message: string;
   readonly frame: number | null;
+  /** Byte offset in the file where the problem was found, when known. */
+  readonly offset?: number;
 }

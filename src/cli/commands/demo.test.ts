@@ -33,7 +33,7 @@ describe('ghostguard demo', () => {
     expect(out).toMatch(/guard {6}WAN 127\.0\.0\.3:\d+ \(its random high port\)/);
     expect(out).toContain('provider   voip.demo.test at 127.0.0.2:');
     expect(out).toContain('127.0.0.11  SIPVicious svmap');
-    expect(out).toContain('dashboard  not built yet');
+    expect(out).toMatch(/dashboard {2}http:\/\/127\.0\.0\.1:\d+\/ {2}\(open it in a browser\)/);
     expect(out).toContain('seed       7');
     // Happenings: the phone registered through the guard, a provider call rang it, a scanner came.
     expect(out).toMatch(/00:0\d {2}phone {6}registered through the guard; the provider sees only the alias sip:\w+@127\.0\.0\.3:\d+/);
@@ -52,20 +52,25 @@ describe('ghostguard demo', () => {
     expect(udpHandles()).toBe(before);
   }, 20_000);
 
-  it('stops cleanly on Ctrl-C', async () => {
+  it('serves the dashboard while it runs, and stops cleanly on Ctrl-C', async () => {
     const io = memoryIo();
     const done = runCli(['demo'], io);
     await waitFor(() => io.stdout.join('').includes('Stop with Ctrl-C.'));
+    const url = /dashboard {2}(http:\S+)/.exec(io.stdout.join(''))![1]!;
+    const status = await fetch(`${url}api/status`);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ demo: true, tally: { ghostCalls: { rang: 0 } } });
     io.stop('SIGINT');
     expect(await done).toBe(0);
     expect(io.stdout.join('')).toMatch(/Stopped on SIGINT after \d+ s/);
+    await expect(fetch(`${url}api/status`)).rejects.toThrow(); // the dashboard is closed too
   }, 20_000);
 
   it('--quiet --lang ja --store FILE: only the summary, explanations in Japanese, events kept for `ghostguard events`', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-demo-'));
     dirs.push(dir);
     const io = memoryIo({}, dir);
-    expect(await runCli(['demo', '--duration', '2', '--quiet', '--lang', 'ja', '--store', 'demo.db'], io)).toBe(0);
+    expect(await runCli(['demo', '--duration', '2', '--quiet', '--no-dashboard', '--lang', 'ja', '--store', 'demo.db'], io)).toBe(0);
     const out = io.stdout.join('');
     expect(out.startsWith('\nStopped after 2 s')).toBe(true);
     expect(out).not.toContain('--lang ja for Japanese');
@@ -80,7 +85,7 @@ describe('ghostguard demo', () => {
     const help = memoryIo();
     expect(await runCli(['demo', '--help'], help)).toBe(0);
     expect(help.stdout.join('')).toContain('--duration SECONDS');
-    for (const args of [['--duration', '0'], ['--duration', 'soon'], ['--seed', '-1'], ['--lang', 'fr'], ['--log-level', 'loud'], ['--bogus']]) {
+    for (const args of [['--duration', '0'], ['--duration', 'soon'], ['--seed', '-1'], ['--lang', 'fr'], ['--log-level', 'loud'], ['--bogus'], ['--dashboard-port', 'x'], ['--dashboard-port', '70000'], ['--dashboard-port', '9000', '--no-dashboard']]) {
       const io = memoryIo();
       expect(await runCli(['demo', ...args], io), args.join(' ')).toBe(2);
       expect(io.stderr.join(''), args.join(' ')).toContain('ghostguard demo:');

@@ -15,6 +15,9 @@ import { SCANNER_IDS, type ScannerId } from '../../lab/scanners/scanner-id.js';
 import { MEMORY_STORE, openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { systemClock, type TimerHandle } from '../../util/clock.js';
+import { tapEvents } from '../../web/event-tap.js';
+import { startDashboard } from '../../web/start-dashboard.js';
+import type { WebServer } from '../../web/web-server.js';
 import { consoleLogger, isLogLevel } from '../console-logger.js';
 import type { CliIo } from '../io.js';
 
@@ -29,7 +32,14 @@ an INVITE flood) aiming at the guard. Needs no root, no config and no network. S
   --store FILE        keep the guard's events in FILE (see \`ghostguard events --store FILE\`);
                       default: in memory
   --quiet             print only the final summary
+  --dashboard-port N  the dashboard's port on 127.0.0.1 (default 8080, or the next free one)
+  --no-dashboard      no dashboard; this terminal keeps the score
   --log-level LEVEL   the guard's log on stderr: debug, info, warn (default) or error`;
+
+/** The dashboard's address, and how many ports from the first one are tried when it is taken. */
+const DASHBOARD_ADDRESS = '127.0.0.1';
+const DASHBOARD_PORT = 8080;
+const DASHBOARD_TRIES = 20;
 
 /** How often the tally is redrawn on a terminal, and printed otherwise. */
 const TTY_REFRESH_MS = 250;
@@ -45,6 +55,8 @@ interface DemoArgs {
   readonly store: string;
   readonly quiet: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** null: no dashboard. */
+  readonly dashboardPort: number | null;
 }
 
 export async function demoCommand(args: string[], io: CliIo): Promise<number> {
@@ -66,7 +78,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
 
 async function runDemo(args: DemoArgs, store: Store, io: CliIo): Promise<number> {
   const logger = consoleLogger((line) => io.err(line), args.logLevel);
-  const lab = new DemoLab({ store, logger, ...(args.seed === undefined ? {} : { seed: args.seed }) });
+  const tap = tapEvents(store, (error) => logger.error('a live event listener failed', { error: String(error) }));
+  const lab = new DemoLab({ store: tap.store, logger, ...(args.seed === undefined ? {} : { seed: args.seed }) });
   const started = systemClock.now();
   const elapsed = (): string => clockText(systemClock.now() - started);
   const screen = args.quiet ? null : io.isTTY ? new LiveBlock(io) : new PlainLines(io, () => tallyLine(lab.tally()), elapsed);
@@ -86,7 +99,24 @@ async function runDemo(args: DemoArgs, store: Store, io: CliIo): Promise<number>
     io.err(`ghostguard demo: the lab could not start: ${(error as Error).message}\n`);
     return 1;
   }
-  if (screen !== null) io.out(intro(plan, args));
+  let dashboard: { server: WebServer; url: string } | null = null;
+  if (args.dashboardPort !== null) {
+    try {
+      dashboard = await startDashboard({
+        guard: lab.guard,
+        tap,
+        lab,
+        clock: systemClock,
+        logger,
+        listen: { address: DASHBOARD_ADDRESS, port: args.dashboardPort },
+        token: null,
+        tries: args.dashboardPort === 0 ? 1 : DASHBOARD_TRIES,
+      });
+    } catch (error) {
+      io.err(`ghostguard demo: no dashboard: ${(error as Error).message}\n`);
+    }
+  }
+  if (screen !== null) io.out(intro(plan, args, dashboard?.url ?? null));
   for (const line of early) screen?.log(line);
   early = null;
   screen?.start(() => tallyLines(lab.tally()));
@@ -101,6 +131,7 @@ async function runDemo(args: DemoArgs, store: Store, io: CliIo): Promise<number>
   timer?.cancel();
   screen?.finish();
   unsubscribe();
+  await dashboard?.server.stop();
   await lab.stop();
   const seconds = Math.round((systemClock.now() - started) / 1000);
   io.out(summary(lab.tally(), store, plan, args.lang, stopped === 'duration' ? `after ${seconds} s` : `on ${stopped} after ${seconds} s`));
@@ -119,6 +150,8 @@ function parseDemoArgs(args: string[], io: CliIo): DemoArgs | number {
         store: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         'log-level': { type: 'string', default: 'warn' },
+        'dashboard-port': { type: 'string' },
+        'no-dashboard': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -142,6 +175,12 @@ function parseDemoArgs(args: string[], io: CliIo): DemoArgs | number {
   if (v.lang !== 'en' && v.lang !== 'ja') return usage('--lang must be en or ja');
   const level = v['log-level']!;
   if (!isLogLevel(level)) return usage('--log-level must be debug, info, warn or error');
+  const portText = v['dashboard-port'];
+  const port = portText === undefined ? DASHBOARD_PORT : Number(portText);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535) || (portText !== undefined && !/^[0-9]+$/.test(portText))) {
+    return usage('--dashboard-port takes a port number from 0 to 65535 (0: any free port)');
+  }
+  if (portText !== undefined && v['no-dashboard']) return usage('--dashboard-port and --no-dashboard do not go together');
   return {
     durationMs: duration === null ? null : Math.round(duration * 1000),
     seed,
@@ -149,15 +188,16 @@ function parseDemoArgs(args: string[], io: CliIo): DemoArgs | number {
     store: v.store === undefined ? MEMORY_STORE : resolve(io.cwd, v.store),
     quiet: v.quiet === true,
     logLevel: level,
+    dashboardPort: v['no-dashboard'] ? null : port,
   };
 }
 
-function intro(plan: LabPlan, args: DemoArgs): string {
+function intro(plan: LabPlan, args: DemoArgs, dashboard: string | null): string {
   const lines = [
     'ghostguard demo: the real guard, with a simulated provider, phone and scanners, all on loopback.',
     '',
     ...planLines(plan).map((l) => `  ${l}`),
-    '  dashboard  not built yet (issue #4); for now this terminal keeps the score',
+    dashboard === null ? '  dashboard  none (this terminal keeps the score)' : `  dashboard  ${dashboard}  (open it in a browser)`,
     `  seed       ${plan.seed} (ghostguard demo --seed ${plan.seed} sends the same scanner messages again)`,
     '',
     args.durationMs === null ? 'Stop with Ctrl-C.' : `Stops by itself after ${args.durationMs / 1000} s (or Ctrl-C).`,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../run-cli.js';
@@ -29,9 +30,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A TCP port that was free a moment ago (for the dashboard). */
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe('ghostguard run', () => {
-  it('starts both legs on loopback, says where, and stops cleanly on Ctrl-C', async () => {
+  it('starts both legs and the dashboard on loopback, says where, and stops cleanly on Ctrl-C', async () => {
     const lanPort = await freePort();
+    const webPort = await freeTcpPort();
     const dir = configDir(
       [
         'provider:',
@@ -45,6 +56,8 @@ describe('ghostguard run', () => {
         '  transports: [udp]',
         '  allow: [127.0.0.0/8]',
         'store: ./gg.db',
+        'dashboard:',
+        `  listen: 127.0.0.1:${webPort}`,
         '',
       ].join('\n'),
     );
@@ -53,9 +66,31 @@ describe('ghostguard run', () => {
     await waitFor(() => io.stdout.join('').includes('ghostguard is running') || io.stderr.join('').includes('did not start'));
     expect(io.stdout.join(''), io.stderr.join('')).toContain(`LAN 127.0.0.1:${lanPort}`);
     expect(io.stdout.join('')).toMatch(/WAN port \d+/);
+    expect(io.stdout.join('')).toContain(`dashboard http://127.0.0.1:${webPort}/`);
+    const status = await fetch(`http://127.0.0.1:${webPort}/api/status`);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ demo: false, tally: null, guard: { lan: `127.0.0.1:${lanPort}` } });
     io.stop();
     expect(await done).toBe(0);
     expect(existsSync(join(dir, 'gg.db'))).toBe(true);
+    await expect(fetch(`http://127.0.0.1:${webPort}/api/status`)).rejects.toThrow();
+  });
+
+  it('stops with a clear message when the dashboard\'s port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const webPort = (taken.address() as { port: number }).port;
+    const lanPort = await freePort();
+    const dir = configDir(
+      ['provider:', '  domain: 127.0.0.1', '  registrar: 127.0.0.1:5999', 'wan:', '  listen: 127.0.0.1:0', '  transports: [udp]', 'lan:', `  listen: 127.0.0.1:${lanPort}`, '  transports: [udp]', '  allow: [127.0.0.0/8]', 'store: ./gg.db', 'dashboard:', `  listen: 127.0.0.1:${webPort}`, ''].join('\n'),
+    );
+    const io = memoryIo({}, dir);
+    try {
+      expect(await runCli(['run', '--config', 'gg.yaml', '--log-level', 'warn'], io)).toBe(1);
+    } finally {
+      taken.close();
+    }
+    expect(io.stderr.join('')).toMatch(/the dashboard could not start.*cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
   });
 
   it('refuses to start on an invalid config, listing every problem', async () => {

@@ -1,13 +1,21 @@
 /**
  * `ghostguard run --config FILE`: the guard. Validates the config (every problem at once, located),
- * starts both legs, logs where it listens and whom it trusts, and runs until Ctrl-C or SIGTERM, then
- * stops cleanly (listeners closed, events flushed to the store).
+ * starts both legs and the dashboard (`dashboard.listen`; off loopback only with `dashboard.token`),
+ * logs where it listens and whom it trusts, and runs until Ctrl-C or SIGTERM, then stops cleanly
+ * (dashboard and listeners closed, events flushed to the store).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load-config.js';
+import { startAlerts } from '../../alerts/start-alerts.js';
 import { Guard } from '../../proxy/guard.js';
+import { eventOptionsFromConfig } from '../../store/event-options-from-config.js';
+import { openStore } from '../../store/open-store.js';
+import { systemClock } from '../../util/clock.js';
+import { authSetup } from '../../web/auth.js';
+import { tapEvents } from '../../web/event-tap.js';
+import { startDashboard } from '../../web/start-dashboard.js';
 import { consoleLogger, isLogLevel } from '../console-logger.js';
 import type { CliIo } from '../io.js';
 
@@ -52,17 +60,54 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const logger = consoleLogger((line) => io.err(line), level);
-  const guard = new Guard(result.config, { logger });
-  try {
-    await guard.start();
-  } catch (error) {
-    logger.error('the guard could not start', { error: (error as Error).message });
+  const config = result.config;
+  const auth = authSetup(config.dashboard.listen.address, config.dashboard.token);
+  if (!auth.ok) {
+    io.err(`${parsed.values.config}: ${auth.message}; the guard did not start\n`);
     return 1;
   }
-  const status = guard.status();
-  io.out(`ghostguard is running. WAN port ${status.wanPort}; LAN ${status.lan}. Stop with Ctrl-C.\n`);
-  const signal = await io.untilStopped();
-  logger.info('stopping', { signal });
-  await guard.stop();
-  return 0;
+  let store;
+  try {
+    store = openStore(config.store, { clock: systemClock, events: eventOptionsFromConfig(config.events) });
+  } catch (error) {
+    logger.error('the guard could not open its store', { error: (error as Error).message });
+    return 1;
+  }
+  const tap = tapEvents(store, (error) => logger.error('a live event listener failed', { error: String(error) }));
+  const guard = new Guard(config, { logger, store: tap.store });
+  try {
+    try {
+      await guard.start();
+    } catch (error) {
+      logger.error('the guard could not start', { error: (error as Error).message });
+      return 1;
+    }
+    let dashboard;
+    try {
+      dashboard = await startDashboard({
+        guard,
+        tap,
+        clock: systemClock,
+        logger,
+        listen: { address: config.dashboard.listen.address, port: config.dashboard.listen.port },
+        token: config.dashboard.token,
+      });
+    } catch (error) {
+      logger.error('the dashboard could not start', { error: (error as Error).message });
+      await guard.stop();
+      return 1;
+    }
+    logger.info(`dashboard and API at ${dashboard.url}`, { url: dashboard.url });
+    const alerts = startAlerts(config, guard, { env: io.env, logger, events: tap.store.events });
+    const status = guard.status();
+    io.out(`ghostguard is running. WAN port ${status.wanPort}; LAN ${status.lan}; dashboard ${dashboard.url}. Stop with Ctrl-C.\n`);
+    const signal = await io.untilStopped();
+    logger.info('stopping', { signal });
+    await alerts?.stop();
+    await dashboard.server.stop();
+    await guard.stop();
+    return 0;
+  } finally {
+    store.close();
+  }
 }

@@ -32,4 +32,6 @@ export interface BanControl {
   /** Bans in force (and, in dry-run mode, the would-be bans, marked by `dryRun` in `subscribe`). */
   list(): Ban[];
   subscribe(listener: (change: BanChange) => void): () => void;
+  /** Whether a listed ban is only a would-be ban (dry-run mode); optional (additive). */
+  isDryRun?(address: string): boolean;
 }

@@ -39,6 +39,8 @@ export interface GhostGuardOptions {
   readonly transports?: readonly ('udp' | 'tcp')[];
   /** Log level of `run` (default debug). */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** More top-level YAML appended as it is, e.g. a `defense:` section. */
+  readonly extraYaml?: string;
 }
 
 /** One row of the guard's `events` table (src/store/sqlite/migrations.ts), as the tests read it. */
@@ -107,6 +109,7 @@ export class GhostGuard {
       `store: ${store}`,
       'policy:',
       '  unknown: drop',
+      ...(o.extraYaml === undefined ? [] : [o.extraYaml.trimEnd()]),
       '',
     ].join('\n');
   }

@@ -28,6 +28,7 @@ export const TOOLS = {
   tcpdump: { command: 'tcpdump', pkg: 'tcpdump' },
   nft: { command: 'nft', pkg: 'nftables' },
   cc: { command: 'cc', pkg: 'gcc' },
+  chromium: { file: '/usr/bin/chromium', pkg: 'chromium' },
   'libre-dev': { file: '/usr/include/re/re.h', pkg: 'libre-dev' },
 } as const satisfies Record<string, ToolSpec>;
 

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { RefusalCounter } from './refusal-counter.js';
+import { SourceTable } from './source-table.js';
+
+describe('RefusalCounter', () => {
+  it('reports a source once, at the threshold-th refusal of its window, and starts over in the next window', () => {
+    const counter = new RefusalCounter(new SourceTable(1024, 10), 5, 60_000);
+    const reports: number[] = [];
+    for (let i = 1; i <= 12; i++) if (counter.refused('198.51.100.66', 1_000 + i * 1_000)) reports.push(i);
+    expect(reports).toEqual([5]);
+    expect(counter.count('198.51.100.66')).toBe(12);
+    // 60 s after the window began, a new window: five more refusals report again.
+    for (let i = 1; i <= 5; i++) if (counter.refused('198.51.100.66', 62_000 + i)) reports.push(100 + i);
+    expect(reports).toEqual([5, 105]);
+    expect(counter.count('198.51.100.67')).toBe(0);
+  });
+});
