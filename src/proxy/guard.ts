@@ -303,13 +303,12 @@ export class Guard {
       publicAddressLearned: (at) => store.settings.set(PUBLIC_ADDRESS_SETTING, formatEndpoint({ address: at.host, port: at.port })),
     };
     const dialogs = new DialogTable({ clock, ...this.#options.dialogs });
-    const bound = () => store.bindings.all().filter((b) => b.expiresAt > clock.now());
-    const defense = this.#options.defense ?? defenseFor(config, { clock, logger, store, providers, bindings: bound });
+    const liveBindings = () => store.bindings.all().filter((b) => b.expiresAt > clock.now());
+    const defense = this.#options.defense ?? defenseFor(config, { clock, logger, store, providers, bindings: liveBindings });
     defense.start();
     const registrations = new RegistrationRelay(ctx, { watch: defense.passwords, ...this.#options.registration, onReport: (report) => this.#health.take(report) });
     const calls = new CallRelay(ctx, dialogs, registrations, this.#options.timerCMs === undefined ? {} : { timerCMs: this.#options.timerCMs });
     const watch = new RequestUriWatch(store.settings, logger, config.provider.domain);
-    const liveBindings = () => store.bindings.all().filter((b) => b.expiresAt > clock.now());
     const gateDeps = {
       config,
       addresses,
