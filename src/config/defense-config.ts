@@ -23,7 +23,7 @@
  *     retry_s: 30             # while attacked: one attempt per source per this long
  * ```
  */
-import { isScalar } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { ConfigReader, Entry } from './config-reader.js';
 
 export interface RateConfig {
@@ -47,8 +47,17 @@ export interface PasswordConfig {
   readonly retrySeconds: number;
 }
 
+/** A blocklist the guard follows (`defense.blocklists[]`): a file or an http(s) URL, read every `every`. */
+export interface BlocklistConfig {
+  readonly source: { readonly file: string } | { readonly url: string };
+  readonly everySeconds: number;
+}
+
 export interface DefenseConfig {
   readonly dryRun: boolean;
+  /** Mirror the bans into an nftables set (`table inet ghostguard`). */
+  readonly nftables: boolean;
+  readonly blocklists: readonly BlocklistConfig[];
   readonly rate: RateConfig;
   readonly bans: BanConfig;
   readonly password: PasswordConfig;
@@ -56,6 +65,8 @@ export interface DefenseConfig {
 
 export const DEFENSE_DEFAULTS: DefenseConfig = Object.freeze({
   dryRun: false,
+  nftables: false,
+  blocklists: Object.freeze([]) as readonly BlocklistConfig[],
   rate: Object.freeze({ requestsPerSecond: 50, burst: 200, maxSources: 100_000 }),
   bans: Object.freeze({ durationSeconds: 3600, maxDurationSeconds: 7 * 24 * 3600, floodSeconds: 10, refused: 20, refusedWindowSeconds: 60 }),
   password: Object.freeze({ failures: 10, windowSeconds: 600, accountFailures: 20, retrySeconds: 30 }),
@@ -63,7 +74,8 @@ export const DEFENSE_DEFAULTS: DefenseConfig = Object.freeze({
 
 /** The keys of each part of the section, for the reader's unknown-key check. */
 export const DEFENSE_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['defense', ['dry_run', 'rate', 'bans', 'password']],
+  ['defense', ['dry_run', 'nftables', 'blocklists', 'rate', 'bans', 'password']],
+  ['defense.blocklists[]', ['file', 'url', 'every']],
   ['defense.rate', ['requests_per_second', 'burst', 'max_sources']],
   ['defense.bans', ['duration_s', 'max_duration_s', 'flood_s', 'refused', 'refused_window_s']],
   ['defense.password', ['failures', 'window_s', 'account_failures', 'retry_s']],
@@ -109,7 +121,60 @@ export function readDefense(r: ConfigReader, entry: Entry): DefenseConfig {
     accountFailures: int(pp, 'account_failures', 1, 1_000_000, d.password.accountFailures),
     retrySeconds: int(pp, 'retry_s', 1, 86_400, d.password.retrySeconds),
   };
-  return { dryRun, rate, bans, password };
+  const nftables = readBoolean(r, r.child(keys, entry, 'nftables')) ?? d.nftables;
+  const blocklists = readBlocklists(r, r.child(keys, entry, 'blocklists'));
+  return { dryRun, nftables, blocklists, rate, bans, password };
+}
+
+const MAX_BLOCKLISTS = 20;
+const MIN_EVERY_S = 60;
+const MAX_EVERY_S = 30 * 86_400;
+
+/** `every`: seconds, or a duration such as 90s, 30m, 6h, 1d. */
+function readEvery(r: ConfigReader, entry: Entry): number | undefined {
+  const node = entry.node;
+  if (node !== null && isScalar(node) && typeof node.value === 'number') return r.int(entry, MIN_EVERY_S, MAX_EVERY_S);
+  const text = r.text(entry);
+  if (text === undefined) return undefined;
+  const m = /^(\d{1,7})([smhd])$/.exec(text.trim());
+  const seconds = m === null ? NaN : Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  if (!(seconds >= MIN_EVERY_S && seconds <= MAX_EVERY_S)) {
+    r.error(entry.path, node, `expected a duration from 60s to 30d, such as 30m, 6h or 1d; found "${text.slice(0, 40)}"`);
+    return undefined;
+  }
+  return seconds;
+}
+
+/** `defense.blocklists`: a list of `{ file | url, every }`. */
+function readBlocklists(r: ConfigReader, entry: Entry): BlocklistConfig[] {
+  const items = r.list(entry) ?? [];
+  if (items.length > MAX_BLOCKLISTS) r.error(entry.path, entry.node, `at most ${MAX_BLOCKLISTS} blocklists`);
+  const out: BlocklistConfig[] = [];
+  for (const item of items.slice(0, MAX_BLOCKLISTS)) {
+    if (item.node === null || !isMap(item.node)) {
+      r.error(item.path, item.node ?? item.near, 'expected a mapping with file or url, and every, e.g. - url: https://lists.example/scanners.txt');
+      continue;
+    }
+    const raw = r.section({ ...item, path: 'defense.blocklists[]' }) ?? new Map<string, Entry>();
+    const keys = new Map([...raw].map(([k, e]) => [k, { ...e, path: `${item.path}.${k}` }]));
+    const fileEntry = r.child(keys, item, 'file');
+    const urlEntry = r.child(keys, item, 'url');
+    const everyEntry = r.child(keys, item, 'every');
+    const file = r.text(fileEntry)?.trim();
+    const url = r.text(urlEntry)?.trim();
+    const everySeconds = everyEntry.node === null ? 6 * 3600 : readEvery(r, everyEntry);
+    if ((file === undefined) === (url === undefined)) {
+      r.error(item.path, item.node, 'give either file or url (one of them)');
+      continue;
+    }
+    if (url !== undefined && !/^https?:\/\/[^\s]+$/i.test(url)) {
+      r.error(urlEntry.path, urlEntry.node, `"${url.slice(0, 60)}" is not an http:// or https:// URL`);
+      continue;
+    }
+    if (everySeconds === undefined) continue;
+    out.push({ source: file !== undefined ? { file } : { url: url! }, everySeconds });
+  }
+  return out;
 }
 
 /** `true` / `false` (YAML booleans; the words quoted are accepted too). */

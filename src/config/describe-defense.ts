@@ -17,6 +17,10 @@ export function describeDefense(defense: DefenseConfig): string[] {
       'never the provider, the LAN or a registered phone',
     `Password guessing: ${password.failures} failed REGISTERs in ${duration(password.windowSeconds)} ban a source; ` +
       `an account with ${password.accountFailures} failures gets one attempt per ${password.retrySeconds} s from each failing source`,
+    ...(defense.nftables ? ['Kernel offload: bans are copied into the nftables table inet ghostguard'] : []),
+    ...(defense.blocklists.length === 0
+      ? []
+      : [`Blocklists: ${defense.blocklists.map((b) => `${'file' in b.source ? b.source.file : b.source.url} every ${duration(b.everySeconds)}`).join('; ')}`]),
     ...(defense.dryRun ? ['Dry run: automatic bans are only recorded and shown, not enforced'] : []),
   ];
 }

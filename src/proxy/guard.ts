@@ -48,6 +48,7 @@ import { chooseWanPort } from './wan-port.js';
 import type { BanControl } from '../defense/bans/ban-control.js';
 import type { Defense } from '../defense/defense.js';
 import { defenseFor, reportingSink, withBans } from './guard-defense.js';
+import { KernelAndLists, wanOffloadPorts } from '../defense/nftables/kernel-and-lists.js';
 
 export { PUBLIC_ADDRESS_SETTING };
 
@@ -133,6 +134,8 @@ export class Guard {
   readonly #stats = new GuardStats();
   readonly #hrtime: () => number;
   #running: Running | undefined;
+  /** The nftables offload and the blocklists (`defense.nftables`, `defense.blocklists`). */
+  #kernelAndLists: KernelAndLists | undefined;
   #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   /** The message being handled (synchronously), for latency samples. */
   #current: { leg: Leg; method: string; t0: number } | undefined;
@@ -167,6 +170,17 @@ export class Guard {
         ...(this.#options.randomPort ? { random: this.#options.randomPort } : {}),
       });
       this.#running = this.#assemble(store, ownsStore, providers, transports, wanPort);
+      const { defense, addresses } = this.#running;
+      this.#kernelAndLists = new KernelAndLists({
+        nftables: config.defense.nftables,
+        blocklists: config.defense.blocklists.map((b) => ({ source: b.source, everyMs: b.everySeconds * 1000 })),
+        bans: defense.bans,
+        isDryRun: (address) => defense.bans.isDryRun(address),
+        ports: wanOffloadPorts(config.wan.transports, wanPort, addresses.wanTlsPort),
+        clock,
+        logger,
+      });
+      await this.#kernelAndLists.start();
     } catch (err) {
       await transports.closeAll();
       if (ownsStore) store.close();
@@ -188,6 +202,7 @@ export class Guard {
     running.transactions.close();
     running.providers.stop?.();
     await running.transports.closeAll();
+    await this.#kernelAndLists?.stop();
     running.defense.stop();
     running.store.events.flush();
     if (running.ownsStore) running.store.close();

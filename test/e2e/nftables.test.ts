@@ -21,10 +21,13 @@ import { memoryIo } from '../../src/cli/io.js';
 import { runFirewall } from '../../src/cli/commands/firewall.js';
 import { FakeDnsResolver } from '../../src/proxy/provider/test-kit.js';
 import { systemClock } from '../../src/util/clock.js';
+import { ADDR, SIP_DOMAIN } from './lib/addresses.js';
 import type { Child } from './lib/child.js';
+import { GhostGuard } from './lib/ghostguard.js';
 import { Lab, type Host } from './lib/netns.js';
 import { requireTools, toolPath } from './lib/tools.js';
-import { joinWan } from './lib/topology.js';
+import { joinLan, joinWan } from './lib/topology.js';
+import { sendUdp } from './lib/udp.js';
 
 const ready = requireTools(['ip', 'ss', 'nft']);
 
@@ -247,5 +250,68 @@ describe.skipIf(!ready)('nftables offload in a network namespace', () => {
     writeFileSync(file, io.stdout.join('').replace('ip saddr @provider4', 'ip saddr @nosuchset'));
     expect((await nft('-c', '-f', file)).code).not.toBe(0);
     expect((await nft('list', 'tables')).output).not.toContain('ghostguard_sip');
+  });
+});
+
+describe.skipIf(!ready)('nftables offload of the running guard', () => {
+  let lab: Lab;
+  let guardHost: Host;
+  let scanner: Host;
+  let other: Host;
+  let guard: GhostGuard;
+
+  const nft = async (...args: string[]) => (await guardHost.exec('nft', toolPath('nft'), args, 10_000)).output;
+  const options = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`OPTIONS sip:100@192.0.2.30 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.66:5060;branch=z9hG4bK-${i}\r\nFrom: <sip:100@1.1.1.1>;tag=${i}\r\nTo: <sip:100@1.1.1.1>\r\nCall-ID: gg-nft-${i}\r\nCSeq: 1 OPTIONS\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n`));
+  /** Requests the guard recorded from `source` (the store writes count bumps every 2 s: wait for them). */
+  const recorded = async (source: string): Promise<number> => {
+    await new Promise((r) => setTimeout(r, 2500));
+    return guard.events('remote_address = ?', source).reduce((n, row) => n + row.count, 0);
+  };
+
+  beforeAll(async () => {
+    lab = await Lab.create();
+    guardHost = await lab.addHost('guard');
+    scanner = await lab.addHost('scanner');
+    other = await lab.addHost('other');
+    await joinWan(lab, guardHost, ADDR.guardWan);
+    await joinLan(lab, guardHost, ADDR.guardLan);
+    await joinWan(lab, scanner, ADDR.scanner);
+    await joinWan(lab, other, '203.0.113.11');
+    guard = new GhostGuard(guardHost, lab.path('guard', true), {
+      domain: SIP_DOMAIN,
+      registrar: `${ADDR.provider}:5060`,
+      wanAddress: ADDR.guardWan,
+      lanListen: `${ADDR.guardLan}:5060`,
+      lanAllow: ['10.77.0.0/24'],
+      extraYaml: 'defense:\n  nftables: true\n  bans:\n    refused: 5\n',
+    });
+    await guard.start();
+  });
+
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  it('bans a scanner in the kernel: the guard sees none of its packets, another address still gets through', async () => {
+    expect(await nft('list', 'chain', 'inet', 'ghostguard', 'prerouting')).toContain(`udp dport ${guard.wanPort}`);
+    await sendUdp(scanner, { from: ADDR.scanner, to: ADDR.guardWan, toPort: guard.wanPort, payloads: options(10), gapMs: 20, listenMs: 300 });
+    const deadline = Date.now() + 5000;
+    while (!(await nft('list', 'set', 'inet', 'ghostguard', 'banned4')).includes(ADDR.scanner) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await nft('list', 'set', 'inet', 'ghostguard', 'banned4')).toMatch(new RegExp(`elements = \\{ ${ADDR.scanner.replace(/\./g, '\\.')} timeout`));
+    const seen = await recorded(ADDR.scanner);
+    expect(seen).toBeGreaterThanOrEqual(5);
+    const dropped = Number(/packets (\d+)/.exec(await nft('list', 'counter', 'inet', 'ghostguard', 'dropped4'))?.[1]);
+    await sendUdp(scanner, { from: ADDR.scanner, to: ADDR.guardWan, toPort: guard.wanPort, payloads: options(40), gapMs: 5, listenMs: 200 });
+    await sendUdp(other, { from: '203.0.113.11', to: ADDR.guardWan, toPort: guard.wanPort, payloads: options(3), gapMs: 20, listenMs: 200 });
+    expect(Number(/packets (\d+)/.exec(await nft('list', 'counter', 'inet', 'ghostguard', 'dropped4'))?.[1]) - dropped).toBe(40);
+    expect(await recorded(ADDR.scanner)).toBe(seen);
+    expect(await recorded('203.0.113.11')).toBe(3);
+  });
+
+  it('deletes the table when the guard stops', async () => {
+    await guard.stop();
+    expect(await nft('list', 'tables')).not.toContain('ghostguard');
   });
 });
