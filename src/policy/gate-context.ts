@@ -54,4 +54,10 @@ export interface GateContext<B extends AliasBinding = AliasBinding> {
   isOwnUri?(uri: SipUri): boolean;
   /** Scanner classifier (defense layer); labels refused requests. Default: none. */
   classify?(msg: SipMessage): Classification | null;
+  /**
+   * Leave the label for later: refusals come back with `labelPending`, and the caller runs
+   * `labelNow()` only for the ones it records in full (the guard, where a flood's repeats are only
+   * counted). Default: label at once.
+   */
+  readonly labelLater?: boolean;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSipError } from '../sip/errors.js';
 import { parseMessage } from '../sip/parse.js';
-import { decideBanned, decideInbound, decideUnparsable } from './inbound-gate.js';
+import { decideBanned, decideInbound, decideUnparsable, labelNow } from './inbound-gate.js';
 import { loopBranch } from './loop-detection.js';
 import {
   ALICE,
@@ -72,6 +72,23 @@ describe('inbound gate, DESIGN §2: relay only what comes from the provider AND 
       reasons: ['not-from-provider', 'no-alias', 'scanner-fingerprint'],
       family: 'sipvicious',
     });
+  });
+
+  it('with labelLater the classifier is not asked until labelNow, which gives the same verdict', () => {
+    const msg = corpusMessage('scanner-sipvicious-svmap-invite.sip');
+    let asked = 0;
+    const ctx = gateContext({}, { classify: () => (asked++, sipvicious()), labelLater: true });
+    const pending = decideInbound({ msg, flow: wanFlow(SCANNER) }, ctx);
+    expect(asked).toBe(0);
+    expect(pending).toMatchObject({ action: 'drop', reasons: ['not-from-provider', 'no-alias'], family: null, labelPending: true });
+    const labelled = labelNow(pending, msg, ctx);
+    expect(asked).toBe(1);
+    const eager = decideInbound({ msg, flow: wanFlow(SCANNER) }, gateContext({}, { classify: sipvicious }));
+    expect(labelled).toEqual(eager);
+    // A relay (or any verdict that asked for no label) passes through labelNow unchanged, unasked.
+    const relayed = decideInbound({ msg: request(providerInviteLines()), flow: wanFlow(PROVIDER) }, ctx);
+    expect(labelNow(relayed, msg, ctx)).toBe(relayed);
+    expect(asked).toBe(1);
   });
 
   it('without a classifier the same INVITE has no family and no scanner-fingerprint label', () => {
@@ -244,7 +261,7 @@ describe('RFC 3261 §16.3 forwarding checks, after the gate', () => {
 });
 
 describe('malformed and unread requests (steps 1 and 2)', () => {
-  it('answers a provider request that does not validate with 400, and drops the same from a stranger', () => {
+  it('answers a provider request that does not validate with 400; the same from a stranger is refused as a stranger\'s, unvalidated', () => {
     const lines = providerInviteLines().filter((l) => !l.startsWith('Call-ID'));
     expect(decideInbound({ msg: request(lines), flow: wanFlow(PROVIDER) }, gateContext())).toMatchObject({
       action: 'reject',
@@ -253,8 +270,9 @@ describe('malformed and unread requests (steps 1 and 2)', () => {
       note: 'SIP_MISSING_HEADER',
     });
     expect(decideInbound({ msg: request(lines), flow: wanFlow(SCANNER) }, gateContext({}, { unknownAction: '403' }))).toMatchObject({
-      action: 'drop',
-      reasons: ['malformed'],
+      action: 'reject',
+      status: 403,
+      reasons: ['not-from-provider'],
     });
   });
 

@@ -3,7 +3,8 @@
  * decision"), cheapest and most reliable checks first:
  *
  *   1. banned source → drop before parsing                          (decideBanned)
- *   2. bounded size and sane framing → else drop, `malformed`       (decideUnparsable, then validate())
+ *   2. bounded size and sane framing → else drop, `malformed`       (decideUnparsable; then, for the
+ *      provider's requests only, validate() → else 400 `malformed`)
  *   3. source ∈ provider set                                        → else `not-from-provider`
  *   4. Request-URI names a live alias token, or the request is in-dialog (To tag, and the dialog is known
  *      or the Route carries our Record-Route), or the rewrite fallback finds exactly one account
@@ -31,7 +32,7 @@ import { validate } from '../sip/validate.js';
 import type { Flow } from '../transport/flow.js';
 import { extractAliasToken, isSipUri, looksLikeAliasToken, requestUser } from './alias-token.js';
 import { checkForwarding } from './check-forwarding.js';
-import type { AliasBinding, GateContext } from './gate-context.js';
+import type { AliasBinding, Classification, GateContext } from './gate-context.js';
 import type { ReasonCode } from './reason-codes.js';
 import { drop, forMethod, refuse, reject, relay, type Verdict } from './verdict.js';
 
@@ -41,7 +42,11 @@ export interface InboundInput {
 }
 
 /** A verdict with where to relay: the binding(s) the request names (empty for a dialog-routed request). */
-export type InboundVerdict<B extends AliasBinding = AliasBinding> = Verdict & { readonly targets: readonly B[] };
+export type InboundVerdict<B extends AliasBinding = AliasBinding> = Verdict & {
+  readonly targets: readonly B[];
+  /** The fingerprint label was left for later (`GateContext.labelLater`): see {@link labelNow}. */
+  readonly labelPending?: true;
+};
 
 /** Step 1, before parsing: a banned source is dropped unread. The provider is never treated as banned. */
 export function decideBanned(
@@ -65,7 +70,9 @@ export function decideInbound<B extends AliasBinding>(input: InboundInput, ctx: 
   const fromProvider = ctx.isProvider(source);
   const neverBan = fromProvider;
 
-  const fault = msg.isRequest ? validate(msg) : null;
+  // A stranger's request is refused whatever its grammar says: only the provider's is validated
+  // (and answered 400 when it fails), so a flood costs no more than its parse.
+  const fault = msg.isRequest && fromProvider ? validate(msg) : null;
   if (!msg.isRequest || fault !== null) {
     const note = fault === null ? 'a response where a request was expected' : fault.code;
     const verdict = fromProvider && msg.isRequest ? reject(400, ['malformed'], { note, neverBan }) : drop(['malformed'], { note, neverBan });
@@ -86,13 +93,25 @@ export function decideInbound<B extends AliasBinding>(input: InboundInput, ctx: 
     return { ...relay(info, { neverBan, ...noteOf(addressing.note) }), targets: addressing.targets };
   }
 
+  const extras = { neverBan, ...noteOf(addressing.note) };
   // Fingerprints only label; a flood's packets are not worth the cost (its first ones were labelled).
-  const label = limited ? null : (ctx.classify?.(msg) ?? null);
-  if (label !== null) reasons.push('scanner-fingerprint');
-  const note = addressing.note;
-  const extras = { family: label?.family ?? null, neverBan, ...noteOf(note) };
-  const verdict = limited ? drop(reasons, extras) : refuse(ctx.unknownAction, reasons, extras);
-  return noTargets(forMethod(verdict, msg.method));
+  if (limited) return noTargets(forMethod(drop(reasons, extras), msg.method));
+  const verdict = forMethod(refuse(ctx.unknownAction, reasons, extras), msg.method);
+  if (ctx.labelLater === true && ctx.classify !== undefined) return { ...verdict, targets: [], labelPending: true };
+  return noTargets(withLabel(verdict, ctx.classify?.(msg) ?? null));
+}
+
+/** Step 6: a refusal labelled with the scanner the fingerprints name (reason `scanner-fingerprint`, and its family). */
+export function withLabel(verdict: Verdict, label: Classification | null): Verdict {
+  if (label === null) return verdict;
+  return { ...verdict, reasons: Object.freeze([...verdict.reasons, 'scanner-fingerprint' as const]), family: label.family };
+}
+
+/** Step 6 now, for a refusal whose label was left for later (`GateContext.labelLater`); any other verdict as it is. */
+export function labelNow(verdict: Verdict & { readonly labelPending?: true }, msg: SipMessage, ctx: Pick<GateContext, 'classify'>): Verdict {
+  if (verdict.labelPending !== true) return verdict;
+  const { labelPending: _pending, ...rest } = verdict;
+  return withLabel(rest, ctx.classify?.(msg) ?? null);
 }
 
 type Addressing<B> =

@@ -220,4 +220,33 @@ describe('Guard + Defense: password guessing on the LAN leg from the internet', 
     }
     expect(w.guard.bans.list()).toEqual([]);
   });
+
+  it('builds, labels and explains one event per source and reason per window; a flood\'s repeats are only counted into its row', async () => {
+    let classified = 0;
+    w = await world({
+      config: config('  rate: { requests_per_second: 100000, burst: 100000 }\n  bans: { refused: 100000 }\n'),
+      guard: {
+        classify: () => {
+          classified++;
+          return { family: 'sipvicious', variant: 'svmap', confidence: 0.9, signals: [] };
+        },
+      },
+    });
+    const scanner = await peer(SCANNER_IP);
+    for (let i = 0; i < 50; i++) scanner.send(w.wan, scannerInvite(SCANNER_IP));
+    await settle(20);
+    w.store.events.flush();
+    expect(classified).toBe(1);
+    const page = w.store.events.query({ source: SCANNER_IP });
+    expect(page.events).toHaveLength(1);
+    expect(page.events[0]).toMatchObject({ count: 50, family: 'sipvicious', reasons: ['not-from-provider', 'no-alias', 'scanner-fingerprint'] });
+    expect(page.events[0]!.explanation.en).toContain(SCANNER_IP);
+    expect(w.guard.stats().drops['not-from-provider']).toBe(50);
+    w.clock.advance(60_000); // the next aggregation window: a new row, labelled again
+    scanner.send(w.wan, scannerInvite(SCANNER_IP));
+    await settle(5);
+    w.store.events.flush();
+    expect(classified).toBe(2);
+    expect(w.store.events.count({ source: SCANNER_IP })).toEqual({ rows: 2, events: 51 });
+  });
 });

@@ -42,13 +42,26 @@ export function defenseFor(config: Config, deps: GuardDefenseDeps): Defense {
   return new Defense({ config: config.defense, clock: deps.clock, logger: deps.logger, store: deps.store.bans, protect });
 }
 
-/** The store's event sink, telling the defense of every refused request first (the refusal trigger). */
+/**
+ * The store's event sink, telling the defense of every refused request first (the refusal trigger),
+ * whether it is recorded in full or only counted into its row (then with its row's family).
+ */
 export function reportingSink(events: EventSink, defense: Defense): EventSink {
+  const bump = events.bump?.bind(events);
   return {
     record(event) {
       defense.refused(event.flow.remoteAddress, event.reasons, event.family);
       events.record(event);
     },
+    ...(bump === undefined
+      ? {}
+      : {
+          bump(time: number, remoteAddress: string, primaryReason: string) {
+            const counted = bump(time, remoteAddress, primaryReason);
+            if (counted !== undefined) defense.refused(remoteAddress, [primaryReason], counted.family);
+            return counted;
+          },
+        }),
   };
 }
 

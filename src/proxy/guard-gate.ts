@@ -63,7 +63,8 @@ export function wanGateContext(deps: GuardGateDeps): GateContext<Binding> {
     lookupByUser: (user) => bindingsByUser(deps.bindings(), user),
     ownBranchPrefix: deps.branchPrefix,
     isOwnUri: (uri) => addresses.isOurHost(uri),
-    ...(deps.classify === undefined ? {} : { classify: deps.classify }),
+    // Labelled when an event is recorded in full (message-pipeline.ts), not for a flood's repeats.
+    ...(deps.classify === undefined ? {} : { classify: deps.classify, labelLater: true }),
   };
 }
 

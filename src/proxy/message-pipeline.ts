@@ -19,7 +19,7 @@
  * are matched first: they belong to a transaction the gate already let through. A rejected request
  * is answered statelessly (§16.3: the 403/404 of `policy.unknown`, 400, 482, 483).
  */
-import { decideBanned, decideInbound, decideUnparsable } from '../policy/inbound-gate.js';
+import { decideBanned, decideInbound, decideUnparsable, labelNow } from '../policy/inbound-gate.js';
 import type { GateContext } from '../policy/gate-context.js';
 import { decideLanRequest, type LanContext } from '../policy/lan-gate.js';
 import { isSipError } from '../sip/errors.js';
@@ -199,17 +199,23 @@ export class MessagePipeline {
     if (user != null && this.#d.bindingsByUser(user).length > 0) this.#d.watch.observe('number');
   }
 
-  /** Carries out a drop or a reject, and records the event. */
+  /**
+   * Carries out a drop or a reject, and records the event: in full (labelled, explained) when it is
+   * the first of its source and reason in the aggregation window, else only counted into that row,
+   * which is all a flood's repeats cost.
+   */
   #refused(leg: Leg, received: Received, msg: SipMessage | null, verdict: Verdict): void {
-    const { ctx, stats } = this.#d;
-    stats.verdict(leg, verdict.action, verdict.reasons[0] ?? null);
+    const { ctx, stats, events } = this.#d;
+    const primary = verdict.reasons[0] ?? null;
+    stats.verdict(leg, verdict.action, primary);
     if (verdict.action === 'reject' && msg !== null && verdict.status !== undefined) {
       const response = buildResponse(msg, verdict.status, reasonPhrase(verdict.status), { toTag: newAliasToken().slice(0, 12) });
       if (!isSipError(response)) ctx.sendStateless(response, received.flow);
     }
-    this.#d.events.record(
-      guardEvent({ time: ctx.clock.now(), flow: received.flow, leg, verdict, msg, data: received.data, providerDomain: this.#d.providerDomain }),
-    );
+    const time = ctx.clock.now();
+    if (primary !== null && events.bump?.(time, received.flow.remote.address, primary) !== undefined) return;
+    const full = msg === null ? verdict : labelNow(verdict, msg, this.#d.wanGate);
+    events.record(guardEvent({ time, flow: received.flow, leg, verdict: full, msg, data: received.data, providerDomain: this.#d.providerDomain }));
   }
 }
 

@@ -124,4 +124,41 @@ describe('EventAggregator', () => {
     expect(a.pendingInserts).toBe(0);
     expect(a.takeDirty().map((r) => r.count)).toEqual([2]);
   });
+
+  describe('bump (the flood path: counted without the event)', () => {
+    it('counts into the row of the same source and primary reason and gives its family; a new key or window needs the event', () => {
+      const a = new EventAggregator(options);
+      expect(a.bump(1000, '198.51.100.66', 'not-from-provider')).toBeUndefined(); // no window yet
+      a.add(event(1000, '198.51.100.66'));
+      expect(a.bump(1200, '198.51.100.66', 'not-from-provider')).toMatchObject({ family: 'sipvicious', count: 2, lastTime: 1200 });
+      expect(a.bump(1100, '198.51.100.66', 'not-from-provider')).toMatchObject({ count: 3, lastTime: 1200 });
+      expect(a.bump(1300, '198.51.100.66', 'malformed')).toBeUndefined();
+      expect(a.bump(1300, '198.51.100.67', 'not-from-provider')).toBeUndefined();
+      expect(a.bump(61_000, '198.51.100.66', 'not-from-provider')).toBeUndefined(); // the next window
+      const rows = a.takeDirty();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ count: 3, lastTime: 1200 });
+      expect(rows[0]!.event?.callId).toBe('c-1000');
+    });
+
+    it('marks a written row dirty again, and keeps the family after the event is let go', () => {
+      const a = new EventAggregator(options);
+      a.add(event(1000, '198.51.100.66'));
+      const batch = a.takeDirty();
+      batch[0]!.rowId = 7;
+      a.written(batch);
+      expect(batch[0]!.event).toBeNull();
+      expect(a.bump(1500, '198.51.100.66', 'not-from-provider')).toMatchObject({ family: 'sipvicious', count: 2 });
+      expect(a.takeDirty()).toEqual([expect.objectContaining({ rowId: 7, count: 2 })]);
+    });
+
+    it('counts into the overflow row once the window is full (the first overflow event makes that row)', () => {
+      const a = new EventAggregator(options);
+      for (let i = 1; i <= 3; i++) a.add(event(1000, `198.51.100.${i}`));
+      expect(a.bump(1000, '198.51.100.9', 'not-from-provider')).toBeUndefined();
+      a.add(event(1000, '198.51.100.9'));
+      expect(a.bump(1001, '198.51.100.10', 'not-from-provider')).toMatchObject({ overflow: true, family: null, count: 2 });
+      expect(a.overflowed).toBe(2);
+    });
+  });
 });

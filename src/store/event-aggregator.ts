@@ -19,6 +19,8 @@ export interface AggregateRow {
   readonly windowStart: number;
   /** The first event in full until the row is inserted; null afterwards (only the counts change). */
   event: GuardEvent | null;
+  /** The first event's scanner family (kept after `event` is let go). */
+  readonly family: string | null;
   readonly overflow: boolean;
   count: number;
   lastTime: number;
@@ -35,6 +37,8 @@ export interface EventAggregatorOptions {
 }
 
 const OVERFLOW_KEY = '\u0000overflow';
+
+const keyOf = (remoteAddress: string, primary: string): string => `${remoteAddress}\u0000${primary}`;
 
 const OVERFLOW_EXPLANATION = Object.freeze({
   en: 'More requests were blocked in this time window from so many other sources that they are not listed one by one; the count says how many.',
@@ -74,8 +78,7 @@ export class EventAggregator {
   add(event: GuardEvent): void {
     const window = this.windowOf(event.time);
     if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
-    const primary = event.reasons[0] ?? 'unknown';
-    const key = `${event.flow.remoteAddress}\u0000${primary}`;
+    const key = keyOf(event.flow.remoteAddress, event.reasons[0] ?? 'unknown');
     let row = this.rows.get(key);
     if (row === undefined && this.rows.size >= this.options.maxKeysPerWindow) {
       this.overflowed++;
@@ -88,6 +91,27 @@ export class EventAggregator {
     row.count++;
     if (event.time > row.lastTime) row.lastTime = event.time;
     this.markDirty(row);
+  }
+
+  /**
+   * The flood path: counts one more event into the open window's row for this source and primary
+   * reason, or into the overflow row once the window is full, without the event itself (nobody
+   * needs to build it). Returns that row; undefined when the event needs a row of its own, or opens
+   * a new window: then build it and {@link add} it.
+   */
+  bump(time: number, remoteAddress: string, primary: string): AggregateRow | undefined {
+    if (this.windowStart === null || this.windowOf(time) > this.windowStart) return undefined;
+    let row = this.rows.get(keyOf(remoteAddress, primary));
+    if (row === undefined) {
+      if (this.rows.size < this.options.maxKeysPerWindow) return undefined;
+      row = this.rows.get(OVERFLOW_KEY);
+      if (row === undefined) return undefined;
+      this.overflowed++;
+    }
+    row.count++;
+    if (time > row.lastTime) row.lastTime = time;
+    this.markDirty(row);
+    return row;
   }
 
   /**
@@ -135,6 +159,7 @@ export class EventAggregator {
       key,
       windowStart: this.windowStart!,
       event,
+      family: event.family,
       overflow,
       count: overflow ? 0 : 1,
       lastTime: event.time,

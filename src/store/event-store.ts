@@ -7,6 +7,18 @@ import type { GuardEvent, Leg, StoredEvent } from './guard-event.js';
 export interface EventSink {
   /** Takes an event; buffered and aggregated, written later. Never throws. */
   record(event: GuardEvent): void;
+  /**
+   * The flood path, tried before building an event: counts one more event from `remoteAddress` with
+   * this primary reason into the row that already stands for it (or into the window's overflow row)
+   * and says which scanner family that row has. Undefined when the event needs a row of its own:
+   * build it and `record` it. Sinks without aggregation leave it out. Never throws.
+   */
+  bump?(time: number, remoteAddress: string, primaryReason: string): CountedEvent | undefined;
+}
+
+/** What an event counted by {@link EventSink.bump} is taken to be: the first event of its row. */
+export interface CountedEvent {
+  readonly family: string | null;
 }
 
 export interface EventFilter {

@@ -1,36 +1,55 @@
 /**
  * The live tap on the guard's event record: wraps a store so that every event the guard records is
- * also told to subscribers as it happens (the live feed, the timeline). Everything else passes
- * straight through. A subscriber that throws is unsubscribed (and reported to `onListenerError`)
- * rather than allowed to break recording.
+ * also told to subscribers as it happens (the live feed, the timeline). An event a flood adds to a
+ * row that already stands for it (`EventSink.bump`, never built in full) is told to the count
+ * subscribers only, with the family of its row. Everything else passes straight through. A
+ * subscriber that throws is unsubscribed (and reported to `onListenerError`) rather than allowed to
+ * break recording.
  */
 import type { EventStore } from '../store/event-store.js';
 import type { GuardEvent } from '../store/guard-event.js';
 import type { Store } from '../store/store.js';
 
 export type EventListener = (event: GuardEvent) => void;
+/** One more event counted into an existing row: when, and the family of that row. */
+export type CountListener = (time: number, family: string | null) => void;
 
 export interface EventTap {
   /** The store to give the guard (or the lab). */
   readonly store: Store;
   subscribe(listener: EventListener): () => void;
+  subscribeCounted(listener: CountListener): () => void;
 }
 
 export function tapEvents(store: Store, onListenerError: (error: unknown) => void = () => {}): EventTap {
   const listeners = new Set<EventListener>();
+  const counters = new Set<CountListener>();
   const events = store.events;
+  const tell = <L extends (...args: never[]) => void>(set: Set<L>, call: (listener: L) => void): void => {
+    for (const listener of set) {
+      try {
+        call(listener);
+      } catch (error) {
+        set.delete(listener); // a broken subscriber: dropped, recording goes on
+        onListenerError(error);
+      }
+    }
+  };
+  const bump = events.bump?.bind(events);
   const tapped: EventStore = {
     record(event) {
       events.record(event);
-      for (const listener of listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          listeners.delete(listener); // a broken subscriber: dropped, recording goes on
-          onListenerError(error);
-        }
-      }
+      tell(listeners, (listener) => listener(event));
     },
+    ...(bump === undefined
+      ? {}
+      : {
+          bump(time, remoteAddress, primaryReason) {
+            const counted = bump(time, remoteAddress, primaryReason);
+            if (counted !== undefined && counters.size > 0) tell(counters, (listener) => listener(time, counted.family));
+            return counted;
+          },
+        }),
     flush: () => events.flush(),
     query: (query) => events.query(query),
     count: (filter) => events.count(filter),
@@ -43,6 +62,10 @@ export function tapEvents(store: Store, onListenerError: (error: unknown) => voi
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    subscribeCounted(listener) {
+      counters.add(listener);
+      return () => counters.delete(listener);
     },
   };
 }

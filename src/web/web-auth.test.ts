@@ -27,7 +27,7 @@ describe('dashboard auth', () => {
   });
 
   it('refuses to start off loopback without a token, with a clear message', async () => {
-    const server = new WebServer({ guard: f.lab.guard, store: f.store, events: { subscribe: () => () => {} }, bans: f.lab.guard.bans, clock: systemClock, version: 'x' });
+    const server = new WebServer({ guard: f.lab.guard, store: f.store, events: { subscribe: () => () => {}, subscribeCounted: () => () => {} }, bans: f.lab.guard.bans, clock: systemClock, version: 'x' });
     await expect(server.start({ address: '192.0.2.1', port: 0 }, null)).rejects.toMatchObject({ code: 'GG_ERR_WEB_AUTH', message: expect.stringContaining('dashboard.token') });
   });
 
@@ -81,7 +81,7 @@ describe('dashboard auth', () => {
     const server = new WebServer({
       guard: f.lab.guard,
       store: f.store,
-      events: { subscribe: () => () => {} },
+      events: { subscribe: () => () => {}, subscribeCounted: () => () => {} },
       bans: f.lab.guard.bans,
       clock: systemClock,
       version: 'x',
@@ -101,7 +101,7 @@ describe('dashboard auth', () => {
   it('answers 503 (not a crash) while the guard is not running', async () => {
     const idle = new Guard(f.lab.guard.config);
     const bans: BanControl = { isBanned: () => false, add: () => ({ ok: false, refused: 'invalid', message: 'no' }), remove: () => false, list: () => [], subscribe: () => () => {} };
-    const server = new WebServer({ guard: idle, store: f.store, events: { subscribe: () => () => {} }, bans, clock: systemClock, version: 'x' });
+    const server = new WebServer({ guard: idle, store: f.store, events: { subscribe: () => () => {}, subscribeCounted: () => () => {} }, bans, clock: systemClock, version: 'x' });
     const url = await server.start({ address: '127.0.0.1', port: 0 }, null);
     try {
       const { status, body } = await getJson(`${url}api/status`);

@@ -6,7 +6,7 @@ import type { Guard } from '../proxy/guard.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../transport/logger.js';
 import type { Clock } from '../util/clock.js';
-import type { EventListener } from './event-tap.js';
+import type { CountListener, EventListener } from './event-tap.js';
 import type { ProbeFunction } from './self-test.js';
 
 /** The parts of the Guard the server uses. */
@@ -23,7 +23,7 @@ export interface WebDeps {
   /** The guard's store (events, bindings). */
   readonly store: Store;
   /** Every event the guard records, live (see `tapEvents`). */
-  readonly events: { subscribe(listener: EventListener): () => void };
+  readonly events: { subscribe(listener: EventListener): () => void; subscribeCounted(listener: CountListener): () => void };
   readonly bans: BanControl;
   readonly lab?: LabView | null;
   /** The probe for `POST /api/selftest` (src/probe); null: the self-test answers 503. */

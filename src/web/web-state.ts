@@ -48,6 +48,7 @@ export class WebState {
   start(): void {
     this.#delivered = this.deps.guard.stats().delivered;
     this.#unsubscribe.push(this.deps.events.subscribe((e) => this.#recorded(e)));
+    this.#unsubscribe.push(this.deps.events.subscribeCounted((time, family) => this.#blocked(time, family)));
     this.#unsubscribe.push(this.deps.bans.subscribe((c) => this.#banChanged(c)));
     const lab = this.deps.lab;
     if (lab) {
@@ -109,12 +110,17 @@ export class WebState {
   }
 
   #recorded(event: GuardEvent): void {
-    this.timeline.blocked(event.time, event.family);
-    if (event.family !== null) {
-      const key = this.blockedByFamily.has(event.family) || this.blockedByFamily.size < MAX_FAMILIES ? event.family : 'other';
+    this.#blocked(event.time, event.family);
+    this.feed.broadcast('event', apiEvent(event));
+  }
+
+  /** Every blocked request, recorded in full or only counted into its row. */
+  #blocked(time: number, family: string | null): void {
+    this.timeline.blocked(time, family);
+    if (family !== null) {
+      const key = this.blockedByFamily.has(family) || this.blockedByFamily.size < MAX_FAMILIES ? family : 'other';
       this.blockedByFamily.set(key, (this.blockedByFamily.get(key) ?? 0) + 1);
     }
-    this.feed.broadcast('event', apiEvent(event));
   }
 
   #banChanged(change: BanChange): void {

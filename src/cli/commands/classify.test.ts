@@ -79,9 +79,10 @@ describe('ghostguard classify', () => {
     expect(reports.length).toBeGreaterThanOrEqual(30);
     expect(reports.every((r) => String(r['file']).endsWith('.sip'))).toBe(true);
     expect(reports.filter((r) => r['family'] === null)).toEqual([]);
-    // svmap -m REGISTER writes `Contact: None`: the guard drops it as malformed (exit 1), the label stays.
+    // svmap -m REGISTER writes `Contact: None`: refused as a stranger's, named, and reported not valid (exit 1).
     const register = reports.find((r) => String(r['file']).endsWith('sipvicious-svmap-register.sip'));
-    expect(register).toMatchObject({ family: 'sipvicious', verdict: 'drop', reasons: ['malformed'] });
+    expect(register).toMatchObject({ family: 'sipvicious', verdict: 'drop', reasons: ['not-from-provider', 'no-alias', 'scanner-fingerprint'] });
+    expect(register?.['invalid']).toMatchObject({ code: 'SIP_BAD_NAME_ADDR' });
     expect(code).toBe(1);
   });
 

@@ -8,6 +8,7 @@
  * With no registrations nothing is relayed: a stranger's request is refused `not-from-provider` (and
  * `no-alias` / `unknown-alias`), one from a --provider address only for its Request-URI.
  */
+import { validate } from '../../sip/validate.js';
 import { parseArgs } from 'node:util';
 import { AddressSet } from '../../config/address-set.js';
 import { parseIp } from '../../config/ip-address.js';
@@ -70,6 +71,12 @@ export interface ClassifyReport {
   readonly reasons: readonly string[];
   readonly explanation: Explanation | null;
   readonly error?: { readonly code: string; readonly message: string; readonly offset: number };
+  /**
+   * The first RFC 3261 fault of a request that parsed but does not validate. The guard checks this
+   * only for the provider's requests (a stranger's are refused as strangers), so it is reported here
+   * whatever the verdict says.
+   */
+  readonly invalid?: { readonly code: string; readonly message: string };
 }
 
 export async function classifyCommand(args: string[], io: CliIo): Promise<number> {
@@ -114,7 +121,7 @@ export async function classifyCommand(args: string[], io: CliIo): Promise<number
     if (report.error !== undefined) {
       failures++;
       io.err(`ghostguard classify: ${report.file}: ${report.error.message} [${report.error.code}${report.error.offset > 0 ? ` at byte ${report.error.offset}` : ''}]\n`);
-    } else if (report.reasons.includes('malformed')) {
+    } else if (report.reasons.includes('malformed') || report.invalid !== undefined) {
       failures++;
     }
     io.out(v.json ? `${JSON.stringify(report)}\n` : formatReport(report));
@@ -160,6 +167,7 @@ export function classifyBytes(shown: string, bytes: Buffer, options: ClassifyOpt
   const explanation = explainRequest({ verdict, msg, source, providerDomain: options.providerDomain, leg: 'wan' });
   // The label is shown even when the gate did not ask for it (a malformed request is dropped first).
   const label: FingerprintLabel | null = msg.isRequest ? classify(msg) : null;
+  const fault = msg.isRequest ? validate(msg) : null;
   return {
     file: shown,
     family: label?.family ?? null,
@@ -169,6 +177,7 @@ export function classifyBytes(shown: string, bytes: Buffer, options: ClassifyOpt
     source,
     sourceOrigin,
     ...verdictFields(verdict, explanation),
+    ...(fault === null ? {} : { invalid: { code: fault.code, message: fault.message } }),
   };
 }
 
@@ -215,6 +224,7 @@ function formatReport(r: ClassifyReport): string {
   if (r.source !== null) lines.push(`  source:       ${r.source}${SOURCE_HINTS[r.sourceOrigin]}`);
   const action = r.verdict === 'reject' ? `reject ${r.status}` : r.verdict;
   lines.push(`  verdict:      ${action}${r.reasons.length > 0 ? ` (${r.reasons.join(', ')})` : ''}`);
+  if (r.invalid !== undefined) lines.push(`  not valid:    ${r.invalid.message} [${r.invalid.code}]`);
   if (r.explanation !== null) {
     lines.push(`  explanation:  ${r.explanation.en}`);
     lines.push(`  説明:         ${r.explanation.ja}`);

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { EventAggregator, type AggregateRow } from '../event-aggregator.js';
-import type { EventCount, EventFilter, EventPage, EventQuery, EventStore, EventStoreStats, EventTally } from '../event-store.js';
+import type { CountedEvent, EventCount, EventFilter, EventPage, EventQuery, EventStore, EventStoreStats, EventTally } from '../event-store.js';
 import type { GuardEvent } from '../guard-event.js';
 import { StoreError } from '../store-error.js';
 import { eventFromRow, type EventRow } from './event-row.js';
@@ -98,6 +98,13 @@ export class SqliteEventStore implements EventStore {
     if (this.aggregator.startsNewWindow(event.time)) this.backgroundFlush();
     this.aggregator.add(event);
     if (this.aggregator.pendingInserts >= this.flushBatch) this.backgroundFlush(true);
+  }
+
+  bump(time: number, remoteAddress: string, primaryReason: string): CountedEvent | undefined {
+    if (this.closed) return undefined;
+    const row = this.aggregator.bump(time, remoteAddress, primaryReason);
+    if (row !== undefined) this.counters.recorded++;
+    return row;
   }
 
   flush(): void {
