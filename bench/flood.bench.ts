@@ -12,8 +12,10 @@
  * the two are not added. Cross-checks: ΔInDatagrams (datagrams the server read), the server's own
  * count (Kamailio: its 404s = ΔOutDatagrams, the only UDP sender in its namespace; ghostguard: the
  * WAN messages of Guard.stats()), and the per-socket drop counter (`ss -uamn`, skmem d).
- * Both servers' sockets get the same receive buffer: 212,992 bytes, Linux's default that the guard
- * keeps (it sets no SO_RCVBUF); Kamailio's buffer probing is capped (maxbuffer) to land on the same.
+ * Every server's socket gets the same receive buffer: ghostguard asks for UDP_RECEIVE_BUFFER (4 MiB,
+ * src/transport/udp-transport.ts), Kamailio's buffer probing stops at the same (maxbuffer), the
+ * floor asks for the same; the kernel grants each min(ask, net.core.rmem_max), doubled. The bench
+ * reads what each got (`ss`, rb) and refuses to run when they differ.
  *
  * Servers: Kamailio (`-x tlsf -X tlsf`, children=2, drops friendly-scanner|sipvicious|sipcli by
  * User-Agent, answers everything else 404 statelessly); ghostguard with its default config
@@ -45,9 +47,11 @@ import { Netns, type UdpCounters } from './flood/netns.js';
 import { topFunctions, topModules, type HotFunction } from './flood/profile-summary.js';
 import { buildSender, runFlood, type FloodSpec, type SendResult } from './flood/sender.js';
 import { writeTemplates } from './flood/templates.js';
+import { UDP_RECEIVE_BUFFER } from '../src/transport/udp-transport.js';
 
 const LOSS_LIMIT = 0.01;
-const RECEIVE_BUFFER = 212_992;
+/** What ghostguard's UDP sockets ask for; Kamailio and the floor are given the same. */
+const RECEIVE_BUFFER = UDP_RECEIVE_BUFFER;
 const RATE_SOURCES = '127.64.0.0/12';
 const MILLION_SOURCES = '127.64.0.0/10';
 const RSS_TARGET_MB = 200;
@@ -330,7 +334,7 @@ async function main(): Promise<number> {
 
     const kamNs = Netns.create('kamailio');
     namespaces.push(kamNs);
-    const kamailio = startKamailio(kamNs, mkdir(dir, 'kamailio'), RECEIVE_BUFFER / 2);
+    const kamailio = startKamailio(kamNs, mkdir(dir, 'kamailio'), RECEIVE_BUFFER);
     let kamLog = '';
     kamailio.stderr!.on('data', (d: Buffer) => kamLog.length < 100_000 && (kamLog += d.toString('utf8')));
     servers.push({ name: 'kamailio', ns: kamNs, target: { address: KAMAILIO_ADDRESS, port: KAMAILIO_PORT }, guard: null, kamailio, overLimit: 0, done: false });
@@ -347,13 +351,16 @@ async function main(): Promise<number> {
     if (values.floor) {
       const ns = Netns.create('floor');
       namespaces.push(ns);
-      servers.push({ name: 'node-dgram-floor', ns, target: GUARD_WAN, guard: await GuardProcess.floor(ns), kamailio: null, overLimit: 0, done: false });
+      servers.push({ name: 'node-dgram-floor', ns, target: GUARD_WAN, guard: await GuardProcess.floor(ns, RECEIVE_BUFFER), kamailio: null, overLimit: 0, done: false });
     }
     const buffers: Record<string, number> = {};
     for (const s of servers) {
       buffers[s.name] = await waitForSocket(s.ns, `${s.target.address}:${s.target.port}`, 20_000).catch((e: unknown) => {
         throw new Error(`${(e as Error).message}\n${s.name === 'kamailio' ? kamLog.slice(-2000) : s.guard?.output.join('')}`);
       });
+    }
+    if (new Set(Object.values(buffers)).size > 1) {
+      throw new Error(`bench:flood: the servers' receive buffers differ, the comparison would not be fair: ${JSON.stringify(buffers)}`);
     }
 
     log.line(`ghostguard vs ${kamailioVersion()} under a scanner flood (issue 6)`);

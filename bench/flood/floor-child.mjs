@@ -4,12 +4,14 @@
  * same sender, before any SIP work. Same protocol as guard-child.mjs ("READY {json}", then one
  * "STATS {json}" per "stats" line on stdin).
  *
- *   node bench/flood/floor-child.mjs ADDRESS PORT
+ *   node bench/flood/floor-child.mjs ADDRESS PORT [RECEIVE_BUFFER]
+ *
+ * RECEIVE_BUFFER: the SO_RCVBUF to ask for (the same the guard asks for), default the system's.
  */
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 
-const [address, port] = [process.argv[2], Number(process.argv[3])];
+const [address, port, receiveBuffer] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0)];
 if (address === undefined || !(port > 0 && port < 65536)) {
   console.error('usage: node bench/flood/floor-child.mjs ADDRESS PORT');
   process.exit(2);
@@ -19,7 +21,10 @@ const socket = createSocket('udp4');
 socket.on('message', () => {
   count++;
 });
-socket.bind(port, address, () => process.stdout.write(`READY ${JSON.stringify({ pid: process.pid })}\n`));
+socket.bind(port, address, () => {
+  if (receiveBuffer > 0) socket.setRecvBufferSize(receiveBuffer);
+  process.stdout.write(`READY ${JSON.stringify({ pid: process.pid })}\n`);
+});
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   if (line.trim() === 'stats') {

@@ -80,8 +80,8 @@ export class GuardProcess {
   }
 
   /** The floor (floor-child.mjs): a bare node:dgram socket on the guard's WAN address that only counts. */
-  static floor(ns: Netns): Promise<GuardProcess> {
-    return GuardProcess.spawn(ns, [FLOOR, GUARD_WAN.address, String(GUARD_WAN.port)]);
+  static floor(ns: Netns, receiveBuffer: number): Promise<GuardProcess> {
+    return GuardProcess.spawn(ns, [FLOOR, GUARD_WAN.address, String(GUARD_WAN.port), String(receiveBuffer)]);
   }
 
   private static async spawn(ns: Netns, nodeArgv: readonly string[]): Promise<GuardProcess> {

@@ -74,6 +74,12 @@ export interface EventsConfig {
   readonly aggregateWindowSeconds: number;
   /** Distinct (source, reason) rows per window; the rest are counted in one overflow row. */
   readonly maxSourcesPerWindow: number;
+  /**
+   * New rows per second at most (bursts of five seconds' worth); a flood from more new sources is
+   * counted in the overflow row. Bounds the cost of a spoofed-source flood: a new row is labelled,
+   * explained and written, a counted event is not.
+   */
+  readonly newSourcesPerSecond: number;
   /** Hard cap on stored event rows; the oldest go first. */
   readonly maxRows: number;
 }
@@ -134,5 +140,6 @@ export const CONFIG_DEFAULTS = Object.freeze({
   'events.retention_days': 30,
   'events.aggregate_window_s': 60,
   'events.max_sources_per_window': 10_000,
+  'events.new_sources_per_s': 200,
   'events.max_rows': 1_000_000,
 });

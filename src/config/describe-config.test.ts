@@ -36,7 +36,7 @@ describe('describeConfig (ghostguard check-config)', () => {
       'Relays to phones only requests from the provider that name a registered alias or a known dialog',
       'Strangers: dropped silently (no answer at all)',
       'Store: /etc/gg/ghostguard.db',
-      'Events: kept 30 days; floods counted in one row per source per 60 s (at most 10000 sources per window, 1000000 rows in all)',
+      'Events: kept 30 days; floods counted in one row per source per 60 s (at most 10000 sources per window and 200 new ones per second, 1000000 rows in all)',
       'Rate limit: 50 requests/s per source (bursts of 200), 100000 sources tracked at most',
       'Bans: a source rate-limited for 10 s, or refused 20 times in 60 s, is banned for 1 h, doubling for repeat offenders up to 7 d; never the provider, the LAN or a registered phone',
       'Password guessing: 10 failed REGISTERs in 10 min ban a source; an account with 20 failures gets one attempt per 30 s from each failing source',

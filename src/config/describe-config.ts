@@ -73,7 +73,7 @@ export function describeConfig(config: Config, state: DescribeState = {}): strin
   lines.push(`Store: ${config.store}`);
   lines.push(
     `Events: kept ${events.retentionDays} days; floods counted in one row per source per ${events.aggregateWindowSeconds} s ` +
-      `(at most ${events.maxSourcesPerWindow} sources per window, ${events.maxRows} rows in all)`,
+      `(at most ${events.maxSourcesPerWindow} sources per window and ${events.newSourcesPerSecond} new ones per second, ${events.maxRows} rows in all)`,
   );
   lines.push(...describeDefense(config.defense));
   lines.push(...describeAlerts(config.alerts, new Intl.DateTimeFormat().resolvedOptions().timeZone));

@@ -74,7 +74,7 @@ describe('parseConfig: the contract of issue 3', () => {
     expect(c.store).toBe('/etc/ghostguard/ghostguard.db');
     expect(c.dashboard.listen).toEqual({ address: '127.0.0.1', family: 4, port: 8080 });
     expect(c.policy.unknown).toBe('drop');
-    expect(c.events).toEqual({ retentionDays: 30, aggregateWindowSeconds: 60, maxSourcesPerWindow: 10_000, maxRows: 1_000_000 });
+    expect(c.events).toEqual({ retentionDays: 30, aggregateWindowSeconds: 60, maxSourcesPerWindow: 10_000, newSourcesPerSecond: 200, maxRows: 1_000_000 });
   });
 
   it('takes an empty value as "use the default"', () => {
@@ -114,12 +114,13 @@ events:
   retention_days: 7
   aggregate_window_s: 10
   max_sources_per_window: 500
+  new_sources_per_s: 50
   max_rows: 50000
 `);
     expect(c.lan.allow.toStrings()).toEqual(['10.77.0.0/24']);
     expect(c.wan.public).toEqual({ host: 'gw.example.test', kind: 'domain', port: 5071 });
     expect(c.policy.unknown).toBe('403');
-    expect(c.events).toEqual({ retentionDays: 7, aggregateWindowSeconds: 10, maxSourcesPerWindow: 500, maxRows: 50000 });
+    expect(c.events).toEqual({ retentionDays: 7, aggregateWindowSeconds: 10, maxSourcesPerWindow: 500, newSourcesPerSecond: 50, maxRows: 50000 });
   });
 
   it('keeps :memory: and absolute store paths as written', () => {

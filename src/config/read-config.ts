@@ -35,7 +35,7 @@ export const CONFIG_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ['lan.tls', ['cert', 'key', 'port']],
   ['dashboard', ['listen', 'token']],
   ['policy', ['unknown']],
-  ['events', ['retention_days', 'aggregate_window_s', 'max_sources_per_window', 'max_rows']],
+  ['events', ['retention_days', 'aggregate_window_s', 'max_sources_per_window', 'new_sources_per_s', 'max_rows']],
   ...DEFENSE_KEYS,
   ...ALERTS_CONFIG_KEYS,
 ]);
@@ -193,6 +193,7 @@ function readEvents(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Sect
     retentionDays: int('retention_days', 1, 3650, CONFIG_DEFAULTS['events.retention_days']),
     aggregateWindowSeconds: int('aggregate_window_s', 1, 3600, CONFIG_DEFAULTS['events.aggregate_window_s']),
     maxSourcesPerWindow: int('max_sources_per_window', 10, 1_000_000, CONFIG_DEFAULTS['events.max_sources_per_window']),
+    newSourcesPerSecond: int('new_sources_per_s', 1, 1_000_000, CONFIG_DEFAULTS['events.new_sources_per_s']),
     maxRows: int('max_rows', 1000, 100_000_000, CONFIG_DEFAULTS['events.max_rows']),
   };
 }

@@ -93,11 +93,11 @@ export function decideInbound<B extends AliasBinding>(input: InboundInput, ctx: 
     return { ...relay(info, { neverBan, ...noteOf(addressing.note) }), targets: addressing.targets };
   }
 
-  const extras = { neverBan, ...noteOf(addressing.note) };
+  const extras = { neverBan, note: addressing.note };
   // Fingerprints only label; a flood's packets are not worth the cost (its first ones were labelled).
   if (limited) return noTargets(forMethod(drop(reasons, extras), msg.method));
   const verdict = forMethod(refuse(ctx.unknownAction, reasons, extras), msg.method);
-  if (ctx.labelLater === true && ctx.classify !== undefined) return { ...verdict, targets: [], labelPending: true };
+  if (ctx.labelLater === true && ctx.classify !== undefined) return noTargets(verdict, true);
   return noTargets(withLabel(verdict, ctx.classify?.(msg) ?? null));
 }
 
@@ -161,8 +161,12 @@ function inKnownDialog<B extends AliasBinding>(msg: SipMessage, toTag: string, c
   return !isSipError(routes) && routes.some((route) => ctx.ownRecordRoute(route.uri));
 }
 
-function noTargets<B>(verdict: Verdict): Verdict & { readonly targets: readonly B[] } {
-  return { ...verdict, targets: [] };
+/** The verdict (fresh from verdict.ts, held by nobody else) with no targets; no object spread on the flood path. */
+function noTargets<B>(verdict: Verdict, labelPending = false): InboundVerdict<B & AliasBinding> {
+  const out = verdict as Verdict & { targets: readonly B[]; labelPending?: true };
+  out.targets = [];
+  if (labelPending) out.labelPending = true;
+  return out as InboundVerdict<B & AliasBinding>;
 }
 
 function noteOf(note: string | undefined): { note?: string } {

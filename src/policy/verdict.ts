@@ -38,15 +38,15 @@ export interface VerdictExtras {
   readonly neverBan?: boolean;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Built without object spread: a verdict is made for every refused datagram of a flood. */
 function make(action: VerdictAction, reasons: readonly ReasonCode[], extras: VerdictExtras, status?: RejectStatus): Verdict {
-  return {
-    action,
-    ...(status === undefined ? {} : { status }),
-    reasons: Object.freeze([...reasons]),
-    family: extras.family ?? null,
-    ...(extras.note === undefined ? {} : { note: extras.note }),
-    ...(extras.neverBan === true ? { neverBan: true as const } : {}),
-  };
+  const verdict: Mutable<Verdict> = { action, reasons: Object.freeze(reasons.slice()), family: extras.family ?? null };
+  if (status !== undefined) verdict.status = status;
+  if (extras.note !== undefined) verdict.note = extras.note;
+  if (extras.neverBan === true) verdict.neverBan = true;
+  return verdict;
 }
 
 export function relay(reasons: readonly ReasonCode[] = [], extras: VerdictExtras = {}): Verdict {

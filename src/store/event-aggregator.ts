@@ -4,8 +4,9 @@
  * Time is cut into fixed windows (`windowMs`, aligned to the epoch). Within the open window, events are
  * grouped by (source address, primary reason): the first one of a group becomes a row kept in full,
  * later ones only raise its `count` and `lastTime`. At most `maxKeysPerWindow` groups are kept per
- * window; events of any further group are counted in one overflow row. So memory and rows written are
- * bounded per window however many packets (or spoofed sources) arrive.
+ * window, and at most `newRowsPerSecond` new ones a second (a token bucket holding five seconds'
+ * worth); events of any further group are counted in one overflow row. So memory, rows written and
+ * the work of building full events are bounded however many packets (or spoofed sources) arrive.
  *
  * Rows that changed since the last write are "dirty"; a writer takes them, writes them, and gives them
  * back with {@link requeue} if the write failed. An event later than the open window opens a new one
@@ -34,7 +35,12 @@ export interface EventAggregatorOptions {
   readonly maxKeysPerWindow: number;
   /** Bytes of `raw` kept per row. */
   readonly rawMaxBytes: number;
+  /** New rows a second at most, in bursts of five seconds' worth (default: no limit). */
+  readonly newRowsPerSecond?: number;
 }
+
+/** Seconds of new rows the bucket holds. */
+const BURST_SECONDS = 5;
 
 const OVERFLOW_KEY = '\u0000overflow';
 
@@ -53,8 +59,29 @@ export class EventAggregator {
   /** Events counted into overflow rows, and events dropped with a window that could not be written. */
   overflowed = 0;
   lost = 0;
+  private tokens: number;
+  private refilledAt = -Infinity;
 
-  constructor(private readonly options: EventAggregatorOptions) {}
+  constructor(private readonly options: EventAggregatorOptions) {
+    this.tokens = this.burst;
+  }
+
+  private get burst(): number {
+    const rate = this.options.newRowsPerSecond;
+    return rate === undefined ? Infinity : rate * BURST_SECONDS;
+  }
+
+  /** Can a new (non-overflow) row be opened at `time`? Refills the bucket first. */
+  private roomForNewRow(time: number): boolean {
+    if (this.rows.size >= this.options.maxKeysPerWindow) return false;
+    const rate = this.options.newRowsPerSecond;
+    if (rate === undefined) return true;
+    if (time > this.refilledAt) {
+      if (this.refilledAt !== -Infinity) this.tokens = Math.min(this.burst, this.tokens + ((time - this.refilledAt) * rate) / 1000);
+      this.refilledAt = time;
+    }
+    return this.tokens >= 1;
+  }
 
   windowOf(time: number): number {
     const w = this.options.windowMs;
@@ -80,11 +107,12 @@ export class EventAggregator {
     if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
     const key = keyOf(event.flow.remoteAddress, event.reasons[0] ?? 'unknown');
     let row = this.rows.get(key);
-    if (row === undefined && this.rows.size >= this.options.maxKeysPerWindow) {
+    if (row === undefined && !this.roomForNewRow(event.time)) {
       this.overflowed++;
       row = this.rows.get(OVERFLOW_KEY);
       if (row === undefined) row = this.newRow(OVERFLOW_KEY, this.overflowEvent(event), true);
     } else if (row === undefined) {
+      this.tokens--;
       this.newRow(key, this.kept(event), false);
       return;
     }
@@ -103,7 +131,7 @@ export class EventAggregator {
     if (this.windowStart === null || this.windowOf(time) > this.windowStart) return undefined;
     let row = this.rows.get(keyOf(remoteAddress, primary));
     if (row === undefined) {
-      if (this.rows.size < this.options.maxKeysPerWindow) return undefined;
+      if (this.roomForNewRow(time)) return undefined;
       row = this.rows.get(OVERFLOW_KEY);
       if (row === undefined) return undefined;
       this.overflowed++;

@@ -6,6 +6,7 @@ export function eventOptionsFromConfig(events: EventsConfig): EventStoreOptions 
   return {
     windowMs: events.aggregateWindowSeconds * 1000,
     maxKeysPerWindow: events.maxSourcesPerWindow,
+    newRowsPerSecond: events.newSourcesPerSecond,
     retentionMs: events.retentionDays * 86_400_000,
     maxRows: events.maxRows,
   };

@@ -32,7 +32,7 @@ const MAPPED_PREFIX = '::ffff:';
 
 /** `::ffff:a.b.c.d` → `a.b.c.d`; any other address unchanged. */
 export function normalizeAddress(address: string): string {
-  if (address.length > MAPPED_PREFIX.length && address.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX) {
+  if (address.charCodeAt(0) === 0x3a && address.length > MAPPED_PREFIX.length && address.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX) {
     const v4 = address.slice(MAPPED_PREFIX.length);
     if (isIPv4(v4)) return v4;
   }
@@ -41,12 +41,17 @@ export function normalizeAddress(address: string): string {
 
 /** 6 for an IPv6 address, else 4 (names and IPv4 addresses). */
 export function addressFamily(address: string): 4 | 6 {
-  return isIPv6(address) ? 6 : 4;
+  return isV6(address) ? 6 : 4;
+}
+
+/** isIPv6 without its regular expression for the common case (an IPv4 address or a name has no colon). */
+function isV6(address: string): boolean {
+  return address.includes(':') && isIPv6(address);
 }
 
 /** `192.0.2.1:5060`, or `[2001:db8::1]:5060` for IPv6. */
 export function formatEndpoint(endpoint: Endpoint): string {
-  return isIPv6(endpoint.address) ? `[${endpoint.address}]:${endpoint.port}` : `${endpoint.address}:${endpoint.port}`;
+  return isV6(endpoint.address) ? `[${endpoint.address}]:${endpoint.port}` : `${endpoint.address}:${endpoint.port}`;
 }
 
 /** Key of one remote endpoint on one transport, e.g. `tls:[::1]:5061`. */

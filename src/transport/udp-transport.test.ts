@@ -1,10 +1,11 @@
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from './flow.js';
 import type { TransportLimits } from './limits.js';
 import { TransportError } from './transport-error.js';
 import type { DropReport, KeepAliveReport, Received } from './transport.js';
-import { UdpTransport } from './udp-transport.js';
+import { UDP_RECEIVE_BUFFER, UdpTransport } from './udp-transport.js';
 
 const closers: Array<() => unknown> = [];
 afterEach(async () => {
@@ -55,6 +56,19 @@ describe('UdpTransport', () => {
     await waitFor(() => phone.messages.length === 1);
     expect(phone.messages[0]!.data.toString('latin1')).toBe(OK);
     expect(phone.messages[0]!.flow.remote).toEqual(guard.transport.address());
+  });
+
+  it('asks for a deep receive buffer (the kernel grants up to net.core.rmem_max, doubled), and logs what it got', async () => {
+    const lines: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+    const record = (message: string, fields?: Record<string, unknown>): void => void lines.push({ message, fields });
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const transport = new UdpTransport({ listen: [{ address: '127.0.0.1', port: 0 }], logger, onMessage: () => {} });
+    await transport.listen();
+    closers.push(() => transport.close());
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const line = lines.find((l) => l.message === 'udp receive buffer');
+    expect(line?.fields).toMatchObject({ asked: UDP_RECEIVE_BUFFER });
+    expect(line?.fields?.['granted']).toBe(2 * Math.min(UDP_RECEIVE_BUFFER, rmemMax));
   });
 
   it('round-trips over IPv6 (::1)', async () => {

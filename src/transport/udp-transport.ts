@@ -9,6 +9,10 @@
  *
  * Replies leave from the socket the flow arrived on (same local address and port, which NATs and
  * RFC 3581 `rport` rely on); a Destination without a flow uses the first socket of its family.
+ *
+ * Each socket asks for a deep receive buffer (`receiveBufferBytes`, default 4 MiB; Linux grants at
+ * most `net.core.rmem_max` and doubles it for its bookkeeping), so that a flood's burst waits in the
+ * kernel while the guard works instead of being lost. What was granted is logged at debug level.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { classifyDatagram } from './classify-datagram.js';
@@ -19,7 +23,13 @@ import { resolveLimits, type TransportLimits } from './limits.js';
 import { TransportError } from './transport-error.js';
 import { isFlow, targetEndpoint, type SendTarget, type Transport, type TransportOptions } from './transport.js';
 
-export type UdpTransportOptions = TransportOptions;
+export interface UdpTransportOptions extends TransportOptions {
+  /** SO_RCVBUF to ask for, default {@link UDP_RECEIVE_BUFFER}; 0 keeps the system's default. */
+  readonly receiveBufferBytes?: number;
+}
+
+/** The receive buffer each UDP socket asks for (the kernel caps it at net.core.rmem_max). */
+export const UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 interface Bound {
   readonly socket: Socket;
@@ -33,10 +43,12 @@ export class UdpTransport implements Transport {
   readonly #limits: TransportLimits;
   readonly #hooks: SafeHooks;
   readonly #bound: Bound[] = [];
+  readonly #receiveBuffer: number;
   #state: 'new' | 'listening' | 'closed' = 'new';
 
   constructor(options: UdpTransportOptions) {
     this.#listen = options.listen;
+    this.#receiveBuffer = options.receiveBufferBytes ?? UDP_RECEIVE_BUFFER;
     this.#limits = resolveLimits(options.limits);
     this.#hooks = safeHooks(options);
   }
@@ -107,10 +119,21 @@ export class UdpTransport implements Transport {
         socket.removeListener('error', onError);
         socket.on('error', (err: Error) => this.#hooks.logger.warn('udp socket error', { error: err.message }));
         const bound: Bound = { socket, local: { address: endpoint.address, port: socket.address().port }, family };
+        this.#deepenReceiveBuffer(bound);
         socket.on('message', (data: Buffer, rinfo: RemoteInfo) => this.#onDatagram(bound, data, rinfo));
         resolve(bound);
       });
     });
+  }
+
+  #deepenReceiveBuffer({ socket, local }: Bound): void {
+    if (this.#receiveBuffer <= 0) return;
+    try {
+      socket.setRecvBufferSize(this.#receiveBuffer);
+      this.#hooks.logger.debug('udp receive buffer', { local: formatEndpoint(local), asked: this.#receiveBuffer, granted: socket.getRecvBufferSize() });
+    } catch (err) {
+      this.#hooks.logger.debug('udp receive buffer left at the default', { local: formatEndpoint(local), error: String(err) });
+    }
   }
 
   #onDatagram(bound: Bound, data: Buffer, rinfo: RemoteInfo): void {

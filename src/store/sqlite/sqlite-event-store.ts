@@ -17,6 +17,8 @@ export interface EventStoreOptions {
   readonly windowMs?: number;
   /** Rows per window before the overflow row takes the rest, default 10,000. */
   readonly maxKeysPerWindow?: number;
+  /** New rows per second (bursts of 5 s worth) before the overflow row takes the rest, default 200. */
+  readonly newRowsPerSecond?: number;
   /** Rows older than this are pruned, default 30 days. */
   readonly retentionMs?: number;
   /** Hard cap on rows; the oldest 10 % beyond it are deleted at the next write. Default 1,000,000. */
@@ -68,6 +70,7 @@ export class SqliteEventStore implements EventStore {
     this.aggregator = new EventAggregator({
       windowMs: options.windowMs ?? 60_000,
       maxKeysPerWindow: options.maxKeysPerWindow ?? 10_000,
+      newRowsPerSecond: options.newRowsPerSecond ?? 200,
       rawMaxBytes: options.rawMaxBytes ?? 4096,
     });
     this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
