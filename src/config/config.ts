@@ -75,7 +75,7 @@ export interface EventsConfig {
   /** Distinct (source, reason) rows per window; the rest are counted in one overflow row. */
   readonly maxSourcesPerWindow: number;
   /**
-   * New rows per second at most (bursts of five seconds' worth); a flood from more new sources is
+   * New rows per second at most (bursts of one second's worth); a flood from more new sources is
    * counted in the overflow row. Bounds the cost of a spoofed-source flood: a new row is labelled,
    * explained and written, a counted event is not.
    */

@@ -174,9 +174,19 @@ export function formatIp(ip: IpAddress): string {
 
 /** The canonical text of an address literal, or null when `text` is not one. */
 export function canonicalIp(text: string): string | null {
-  const ip = parseIp(text);
-  return ip === null ? null : formatIp(ip);
+  let canonical = CANONICAL.get(text);
+  if (canonical === undefined) {
+    const ip = parseIp(text);
+    canonical = ip === null ? null : formatIp(ip);
+    if (CANONICAL.size >= CANONICAL_MAX) CANONICAL.clear(); // bounded whatever hosts a flood names
+    CANONICAL.set(text, canonical);
+  }
+  return canonical;
 }
+
+/** Memo of {@link canonicalIp} (a pure function asked about the same few hosts on every request of a flood). */
+const CANONICAL = new Map<string, string | null>();
+const CANONICAL_MAX = 4096;
 
 export function isLoopbackIp(ip: IpAddress): boolean {
   const u = unmapIp(ip);

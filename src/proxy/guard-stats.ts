@@ -61,11 +61,11 @@ export class GuardStats {
 
   message(leg: Leg, method: string | null, isResponse = false): void {
     const name = isResponse ? 'response' : method === null ? 'unparsed' : KNOWN_METHODS.has(method) ? method : 'other';
-    bump(this.#messages, `${leg} ${name}`);
+    bump(this.#messages, legKey(leg, name));
   }
 
   verdict(leg: Leg, action: string, reason: string | null): void {
-    bump(this.#verdicts, `${leg} ${action}`);
+    bump(this.#verdicts, legKey(leg, action));
     if (action !== 'relay' && reason !== null && (this.#drops.has(reason) || this.#drops.size < MAX_REASONS)) bump(this.#drops, reason);
   }
 
@@ -93,6 +93,19 @@ export class GuardStats {
       latency: { counts: [...this.#latency], sumSeconds: this.#latencySum, count: this.#latencyCount },
     };
   }
+}
+
+/** `wan INVITE`, made once per leg and name (every datagram of a flood counts under one). */
+const LEG_KEYS: Record<Leg, Map<string, string>> = { wan: new Map(), lan: new Map() };
+
+function legKey(leg: Leg, name: string): string {
+  const keys = LEG_KEYS[leg];
+  let key = keys.get(name);
+  if (key === undefined) {
+    key = `${leg} ${name}`;
+    if (keys.size < 64) keys.set(name, key);
+  }
+  return key;
 }
 
 function bump(map: Map<string, number>, key: string): void {

@@ -4,7 +4,7 @@
  * Time is cut into fixed windows (`windowMs`, aligned to the epoch). Within the open window, events are
  * grouped by (source address, primary reason): the first one of a group becomes a row kept in full,
  * later ones only raise its `count` and `lastTime`. At most `maxKeysPerWindow` groups are kept per
- * window, and at most `newRowsPerSecond` new ones a second (a token bucket holding five seconds'
+ * window, and at most `newRowsPerSecond` new ones a second (a token bucket holding one second's
  * worth); events of any further group are counted in one overflow row. So memory, rows written and
  * the work of building full events are bounded however many packets (or spoofed sources) arrive.
  *
@@ -35,12 +35,12 @@ export interface EventAggregatorOptions {
   readonly maxKeysPerWindow: number;
   /** Bytes of `raw` kept per row. */
   readonly rawMaxBytes: number;
-  /** New rows a second at most, in bursts of five seconds' worth (default: no limit). */
+  /** New rows a second at most, in bursts of one second's worth (default: no limit). */
   readonly newRowsPerSecond?: number;
 }
 
 /** Seconds of new rows the bucket holds. */
-const BURST_SECONDS = 5;
+const BURST_SECONDS = 1;
 
 const OVERFLOW_KEY = '\u0000overflow';
 

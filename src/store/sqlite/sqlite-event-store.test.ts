@@ -61,7 +61,7 @@ describe('SqliteEventStore', () => {
   });
 
   it('a storm of 100,000 events from 1,000 sources in one window writes 1,000 rows with the right counts', () => {
-    store = memory({ windowMs: 60_000 });
+    store = memory({ windowMs: 60_000, newRowsPerSecond: 100_000 });
     for (let i = 0; i < 100_000; i++) {
       const source = `198.51.${(i % 1000) >> 8}.${(i % 1000) & 255}`;
       store.events.record(event(T0 + (i % 10_000), source));
@@ -218,8 +218,16 @@ describe('SqliteEventStore on a file: flush, close, failures', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('by default opens at most 200 new rows a second: a burst from 1,000 new sources is 200 rows and one overflow row, every event counted', () => {
+    const s = memory({});
+    for (let i = 0; i < 1000; i++) s.events.record(event(T0, `198.51.${i >> 8}.${i & 255}`));
+    expect(s.events.count()).toEqual({ rows: 201, events: 1000 });
+    expect(s.events.stats()).toMatchObject({ overflowed: 800 });
+    s.close();
+  });
+
   it('close() writes everything still buffered', () => {
-    const a = openStore(path, { clock, events: { flushIntervalMs: 0 } });
+    const a = openStore(path, { clock, events: { flushIntervalMs: 0, newRowsPerSecond: 100_000 } });
     for (let i = 0; i < 2500; i++) a.events.record(event(T0 + i, `198.51.100.${i % 250}`));
     expect(a.events.stats().pendingRows).toBeGreaterThan(0);
     a.close();

@@ -17,7 +17,7 @@ export interface EventStoreOptions {
   readonly windowMs?: number;
   /** Rows per window before the overflow row takes the rest, default 10,000. */
   readonly maxKeysPerWindow?: number;
-  /** New rows per second (bursts of 5 s worth) before the overflow row takes the rest, default 200. */
+  /** New rows per second (bursts of one second's worth) before the overflow row takes the rest, default 200. */
   readonly newRowsPerSecond?: number;
   /** Rows older than this are pruned, default 30 days. */
   readonly retentionMs?: number;
