@@ -12,6 +12,8 @@
  *                                                                     `unknown-dialog` / `open-relay`
  *   5. rate state (defense layer)                                   → `flood`
  *   6. fingerprint (defense layer's classifier)                     → label `scanner-fingerprint` + family
+ *      (at once, or with `labelLater` only when the caller asks, `labelNow`: the guard labels the
+ *      events it records in full, not every packet of a flood)
  *
  * Only what passes 3 and 4 (and is not rate-limited) is relayed, after the RFC 3261 §16.3 forwarding
  * checks (483, 482). Everything else is refused as `policy.unknown` says: dropped silently by default,

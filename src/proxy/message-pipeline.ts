@@ -14,6 +14,10 @@
  *   transaction layer (new | absorbed retransmission | ACK) ─► registration relay / call relay
  * ```
  *
+ * A refused request becomes an event only when it is the first of its source and primary reason in
+ * the aggregation window (then it is labelled by the fingerprints and explained); the rest of a
+ * flood is counted into that row (`EventSink.bump`), which is what keeps a flood cheap.
+ *
  * The gate runs before the transaction layer, so a stranger's request never creates a transaction.
  * Only an ACK (which creates none) and a CANCEL that matches a pending INVITE from the same source
  * are matched first: they belong to a transaction the gate already let through. A rejected request

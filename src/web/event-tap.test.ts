@@ -2,26 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/open-store.js';
 import { systemClock } from '../util/clock.js';
 import type { GuardEvent } from '../store/guard-event.js';
+import { scannerEvent } from '../store/test-kit.js';
 import { tapEvents } from './event-tap.js';
 
 const T0 = 1_700_000_000_000;
 
-function event(time: number, source: string): GuardEvent {
-  return {
-    time,
-    flow: { transport: 'udp', localAddress: '192.0.2.30', localPort: 5071, remoteAddress: source, remotePort: 5060 },
-    leg: 'wan',
-    method: 'INVITE',
-    requestUri: 'sip:100@192.0.2.30',
-    from: null,
-    to: null,
-    userAgent: 'friendly-scanner',
-    callId: 'c1',
-    reasons: ['not-from-provider'],
-    family: 'sipvicious',
-    explanation: { en: 'Blocked.', ja: 'ブロックしました。' },
-  };
-}
+const event = scannerEvent;
 
 describe('tapEvents', () => {
   it('tells recorded events to subscribers and counted ones (bump) to count subscribers, with their row family', () => {

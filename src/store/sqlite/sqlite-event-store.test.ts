@@ -4,32 +4,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GuardEvent } from '../guard-event.js';
+import { scannerEvent } from '../test-kit.js';
 import { openStore, type OpenStoreOptions } from '../open-store.js';
 import type { Store } from '../store.js';
 
 const clock = { now: () => 1_700_000_000_000 };
 const T0 = 1_700_000_040_000; // 40 s into a 60 s window
 
-function event(time: number, source: string, extra: Partial<GuardEvent> = {}): GuardEvent {
-  return {
-    time,
-    flow: { transport: 'udp', localAddress: '192.0.2.30', localPort: 5071, remoteAddress: source, remotePort: 5060 },
-    leg: 'wan',
-    method: 'INVITE',
-    requestUri: 'sip:100@192.0.2.30',
-    from: '"sipvicious"<sip:100@1.1.1.1>;tag=6ce1',
-    to: '"sipvicious"<sip:100@1.1.1.1>',
-    userAgent: 'friendly-scanner',
-    callId: `call-${time}-${source}`,
-    reasons: ['not-from-provider'],
-    family: 'sipvicious',
-    explanation: {
-      en: `Blocked a call from '100' sent straight to you from ${source}.`,
-      ja: `${source} から直接送られた「100」からの着信をブロックしました。`,
-    },
-    ...extra,
-  };
-}
+const event = scannerEvent;
 
 function memory(events: OpenStoreOptions['events'] = {}): Store {
   return openStore(':memory:', { clock, events: { flushIntervalMs: 0, ...events } });
