@@ -2,8 +2,11 @@
  * Legit calls during a flood (`npm run bench:flood`): a provider peer and a phone on loopback, run
  * inside the guard's namespace as their own process (so they never share the guard's event loop).
  * The phone registers through the guard's LAN leg; the provider answers 200 and learns the alias;
- * then, on "go" (stdin), the provider places CALLS INVITEs to the alias, one every INTERVAL_MS. The
- * phone answers each with 180 (it rang) and 486; the provider ACKs the 486.
+ * then, on "go" (stdin), the provider places CALLS INVITEs to the alias, one every INTERVAL_MS, on
+ * schedule whatever became of the earlier ones, and retransmits each as a real provider does (RFC
+ * 3261 Timer A: 0.5 s, then doubling) until a provisional response arrives, within RING_TIMEOUT_MS.
+ * The phone answers each with 180 (it rang) and 486; the provider ACKs the 486. The result counts
+ * the calls that rang at all and those that rang on their first transmission.
  *
  *   node --import tsx bench/flood/legit-calls.ts CALLS INTERVAL_MS
  * stdout: "REGISTERED <alias>", then after the calls "RESULT {json}".
@@ -16,7 +19,9 @@ const PROVIDER_PORT = 5060;
 const PHONE_IP = '127.0.0.5';
 const PHONE_PORT = 5062;
 const GUARD_LAN = { address: '127.0.0.3', port: 5060 };
-const RING_TIMEOUT_MS = 2000;
+const RING_TIMEOUT_MS = 4000;
+/** When an INVITE not yet answered is sent again (Timer A = 500 ms, doubling), ms after the first. */
+const RETRANSMIT_AT_MS = [500, 1500, 3500];
 
 function sip(lines: string[]): string {
   return [...lines, 'Content-Length: 0', '', ''].join('\r\n');
@@ -86,40 +91,48 @@ async function main(): Promise<void> {
     lines.on('line', (l) => l.trim() === 'go' && (lines.close(), resolve()));
   });
 
-  const ringMs: number[] = [];
   const start = performance.now();
-  for (let i = 0; i < calls; i++) {
-    const due = start + i * intervalMs;
-    const wait = due - performance.now();
+  const placeCall = async (i: number): Promise<{ ms: number; sends: number } | null> => {
+    const wait = start + i * intervalMs - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const callId = `flood-legit-${i}@${PROVIDER_IP}`;
     const ring = provider.next((r) => r.msg.status === 180 && r.msg.get('call-id') === callId, RING_TIMEOUT_MS);
     const t0 = performance.now();
-    provider.send(
-      sip([
-        `INVITE ${alias} SIP/2.0`,
-        `Via: SIP/2.0/UDP ${PROVIDER_IP}:${PROVIDER_PORT};branch=z9hG4bK-legit-${i};rport`,
-        'Max-Forwards: 70',
-        `From: <sip:caller@${PROVIDER_IP}>;tag=c${i}`,
-        `To: <sip:alice@${PROVIDER_IP}>`,
-        `Call-ID: ${callId}`,
-        'CSeq: 1 INVITE',
-        `Contact: <sip:caller@${PROVIDER_IP}:${PROVIDER_PORT}>`,
-      ]),
-      target[1]!,
-      Number(target[2]),
+    const invite = sip([
+      `INVITE ${alias} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${PROVIDER_IP}:${PROVIDER_PORT};branch=z9hG4bK-legit-${i};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:caller@${PROVIDER_IP}>;tag=c${i}`,
+      `To: <sip:alice@${PROVIDER_IP}>`,
+      `Call-ID: ${callId}`,
+      'CSeq: 1 INVITE',
+      `Contact: <sip:caller@${PROVIDER_IP}:${PROVIDER_PORT}>`,
+    ]);
+    let sends = 1;
+    provider.send(invite, target[1]!, Number(target[2]));
+    const timers = RETRANSMIT_AT_MS.map((ms) =>
+      setTimeout(() => {
+        sends++;
+        provider.send(invite, target[1]!, Number(target[2]));
+      }, ms),
     );
     try {
       const r = await ring;
-      ringMs.push(r.at - t0);
+      return { ms: r.at - t0, sends };
     } catch {
-      // no 180 within RING_TIMEOUT_MS: the call did not ring (or not in time)
+      return null; // no 180 within RING_TIMEOUT_MS: the call did not ring
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
     }
-  }
-  ringMs.sort((a, b) => a - b);
+  };
+  const outcomes = await Promise.all(Array.from({ length: calls }, (_, i) => placeCall(i)));
+  const rang = outcomes.filter((o): o is { ms: number; sends: number } => o !== null);
+  const ringMs = rang.map((o) => o.ms).sort((a, b) => a - b);
   const result = {
     placed: calls,
-    rang: ringMs.length,
+    rang: rang.length,
+    rangFirstTime: rang.filter((o) => o.sends === 1).length,
+    retransmissions: rang.reduce((n, o) => n + o.sends - 1, 0),
     phoneInvites,
     ringMs: { median: ringMs[Math.floor(ringMs.length / 2)] ?? null, max: ringMs.at(-1) ?? null },
   };
