@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/parse-config.js';
 import type { BanChange } from '../defense/bans/ban-control.js';
@@ -248,5 +251,26 @@ describe('Guard + Defense: password guessing on the LAN leg from the internet', 
     w.store.events.flush();
     expect(classified).toBe(2);
     expect(w.store.events.count({ source: SCANNER_IP })).toEqual({ rows: 2, events: 51 });
+  });
+
+  it('follows a blocklist file from defense.blocklists: its addresses are banned at start and their requests dropped unread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gg-blocklist-'));
+    try {
+      const list = join(dir, 'apiban.txt');
+      writeFileSync(list, `# scanners\n${SCANNER_IP}\n203.0.113.128/25\n`);
+      w = await world({ config: config(`  blocklists:\n    - file: ${list}\n      every: 1h\n`) });
+      // The list is read from disk in the background after start (real I/O: wait in real time).
+      for (let i = 0; i < 100 && !w.guard.bans.isBanned(SCANNER_IP); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(w.guard.bans.isBanned(SCANNER_IP)).toBe(true);
+      expect(w.guard.bans.isBanned('203.0.113.200')).toBe(true);
+      expect(w.guard.bans.isBanned('203.0.113.20')).toBe(false);
+      const scanner = await peer(SCANNER_IP);
+      scanner.send(w.wan, scannerInvite(SCANNER_IP));
+      await settle(5);
+      w.store.events.flush();
+      expect(w.store.events.count({ source: SCANNER_IP, reason: 'banned' }).events).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
