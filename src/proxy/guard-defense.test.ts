@@ -264,6 +264,7 @@ describe('Guard + Defense: password guessing on the LAN leg from the internet', 
       expect(w.guard.bans.isBanned(SCANNER_IP)).toBe(true);
       expect(w.guard.bans.isBanned('203.0.113.200')).toBe(true);
       expect(w.guard.bans.isBanned('203.0.113.20')).toBe(false);
+      expect(w.guard.defenseStatus()).toMatchObject({ nftables: null, blocklists: [{ source: list, entries: 2, lastError: null }] });
       const scanner = await peer(SCANNER_IP);
       scanner.send(w.wan, scannerInvite(SCANNER_IP));
       await settle(5);

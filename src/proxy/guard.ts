@@ -48,7 +48,7 @@ import { chooseWanPort } from './wan-port.js';
 import type { BanControl } from '../defense/bans/ban-control.js';
 import type { Defense } from '../defense/defense.js';
 import { defenseFor, reportingSink, withBans } from './guard-defense.js';
-import { KernelAndLists, wanOffloadPorts } from '../defense/nftables/kernel-and-lists.js';
+import { KernelAndLists, wanOffloadPorts, type KernelAndListsStatus } from '../defense/nftables/kernel-and-lists.js';
 
 export { PUBLIC_ADDRESS_SETTING };
 
@@ -217,6 +217,11 @@ export class Guard {
         ? null
         : { transactions: r.transactions.stats(), registrations: r.registrations.stats(), calls: r.calls.stats(), dialogs: r.dialogs.stats() };
     return { ...this.#stats.snapshot(), relay };
+  }
+
+  /** The nftables offload (null when `defense.nftables` is off) and each blocklist followed: for the dashboard and API. */
+  defenseStatus(): KernelAndListsStatus {
+    return this.#kernelAndLists?.status() ?? { nftables: null, blocklists: [] };
   }
 
   /** The ban table (after start): list, add, remove, subscribe (`defense/bans/ban-control.ts`). */

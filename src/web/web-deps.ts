@@ -10,7 +10,7 @@ import type { CountListener, EventListener } from './event-tap.js';
 import type { ProbeFunction } from './self-test.js';
 
 /** The parts of the Guard the server uses. */
-export type GuardView = Pick<Guard, 'config' | 'stats' | 'status' | 'listening' | 'providerHealth' | 'trustedProviders' | 'bans'>;
+export type GuardView = Pick<Guard, 'config' | 'stats' | 'status' | 'listening' | 'providerHealth' | 'trustedProviders' | 'bans' | 'defenseStatus'>;
 
 /** The parts of the DemoLab the server uses (demo only). */
 export interface LabView {

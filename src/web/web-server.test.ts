@@ -23,6 +23,7 @@ describe('the web API over a running guard (DemoLab)', () => {
     expect(body.guard.wanPort).toBe(f.lab.plan().guard.wan.port);
     expect(body.guard.listening.map((l: { leg: string }) => l.leg).sort()).toEqual(['lan', 'wan']);
     expect(body.tally.ghostCalls.blocked).toBeGreaterThan(0);
+    expect(body.defense).toEqual({ nftables: null, blocklists: [] }); // the demo has neither
     expect(body.lang).toBeNull();
   });
 

@@ -25,6 +25,7 @@ export function overviewRoutes(state: WebState): Route[] {
             dialogs: s.dialogs,
             listening: guard.listening(),
           },
+          defense: guard.defenseStatus(),
           tally: lab == null ? null : lab.tally(),
           lang: null,
         });
