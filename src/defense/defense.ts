@@ -100,9 +100,8 @@ export class Defense {
     return 'limited';
   };
 
-  /** A request the guard dropped or refused (an event), with its reason codes, primary first. */
-  refused(address: string, reasons: readonly string[], family: string | null): void {
-    const primary = reasons[0];
+  /** A request the guard dropped or refused (an event), with its primary reason code. */
+  refused(address: string, primary: string | undefined, family: string | null): void {
     if (primary === undefined || NOT_COUNTED.has(primary) || this.bans.isBanned(address)) return;
     if (!this.refusals.refused(address, this.#clock.now())) return;
     const { refused, refusedWindowSeconds } = this.config.bans;

@@ -163,10 +163,12 @@ function inKnownDialog<B extends AliasBinding>(msg: SipMessage, toTag: string, c
   return !isSipError(routes) && routes.some((route) => ctx.ownRecordRoute(route.uri));
 }
 
+const NO_TARGETS: readonly never[] = Object.freeze([]);
+
 /** The verdict (fresh from verdict.ts, held by nobody else) with no targets; no object spread on the flood path. */
 function noTargets<B>(verdict: Verdict, labelPending = false): InboundVerdict<B & AliasBinding> {
   const out = verdict as Verdict & { targets: readonly B[]; labelPending?: true };
-  out.targets = [];
+  out.targets = NO_TARGETS;
   if (labelPending) out.labelPending = true;
   return out as InboundVerdict<B & AliasBinding>;
 }
