@@ -11,7 +11,8 @@ import { digestEvent } from './test-kit/digest-events.js';
 const utc = (s: string): number => Date.parse(`${s}Z`);
 const MIN = 60_000;
 
-const NO_EXTRAS: AlertsConfig = { webhooks: [], email: null, timezone: 'Asia/Tokyo', digest: null, quietHours: null, bans: { batchSeconds: 300 } };
+// lostAfterSeconds 0: registration alerts at once (the debounce has its own tests in registration-debounce.test.ts).
+const NO_EXTRAS: AlertsConfig = { webhooks: [], email: null, timezone: 'Asia/Tokyo', digest: null, quietHours: null, bans: { batchSeconds: 300 }, lostAfterSeconds: 0 };
 
 let store: Store | undefined;
 afterEach(() => {
@@ -135,10 +136,11 @@ describe('provider registration alerts and quiet hours (23:00-07:00 Tokyo)', () 
 
   it('sends what quiet hours held when the guard stops, and unsubscribes', async () => {
     const { clock, channel, sources, service } = setup({ quietHours }, '2026-11-27T17:00:00');
+    sources.health.emit({ kind: 'lost', aor: 'sip:a@voip.example.test', at: clock.now(), detail: 'no answer for 32 s' });
     sources.health.emit({ kind: 'restored', aor: 'sip:a@voip.example.test', at: clock.now(), detail: 'registered' });
     expect(service.router.held).toBe(1);
     await service.stop();
-    expect(channel.alerts.map((a) => a.kind)).toEqual(['registration-restored']);
+    expect(channel.alerts.map((a) => a.kind)).toEqual(['registration-lost', 'registration-restored']);
     expect(sources.health.size + sources.bans.size).toBe(0);
   });
 });
@@ -201,8 +203,8 @@ describe('daily digest', () => {
     const next = channel.alerts[1]!;
     expect(next.title.en).toBe('Last 24 hours: no ghost calls');
     expect(next.details).toMatchObject({ ghostCalls: 0, callsReached: 7 });
-    expect(next.text.en).toContain('7 calls from your provider reached your phone.');
-    expect(next.text.ja).toContain('プロバイダーからの着信 7 件が電話機に届きました。');
+    expect(next.text.en).toContain('7 incoming calls from your provider were put through to your phone.');
+    expect(next.text.ja).toContain('プロバイダーからの着信 7 件を電話機に取り次ぎました。');
   });
 
   it('says "none came from your provider" when every attempt came from strangers', async () => {

@@ -1,6 +1,8 @@
 /**
- * The alerts of a running guard, tied together: provider registration lost/restored, new bans (batched),
- * the daily digest at a local time, routed through quiet hours to every channel's delivery queue.
+ * The alerts of a running guard, tied together: provider registration lost/restored (debounced: a
+ * loss is alerted only once it has lasted `lost_after_s`; shorter ones are counted for the digest),
+ * new bans (batched), the daily digest at a local time, routed through quiet hours to every channel's
+ * delivery queue.
  * The sources are seams the Guard offers (`onProviderHealth`, `bans.subscribe`, the event store);
  * each is optional, so the service runs with whatever the guard has.
  */
@@ -18,6 +20,7 @@ import { digestAlert, digestFacts } from './daily-digest.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { nextLocalTime } from './local-time.js';
 import { providerAlert } from './provider-alert.js';
+import { RegistrationDebounce } from './registration-debounce.js';
 
 const DAY_MS = 86_400_000;
 
@@ -26,7 +29,7 @@ export interface AlertSources {
   readonly events?: EventStore;
   readonly onProviderHealth?: (listener: (change: ProviderHealthChange) => void) => () => void;
   readonly bans?: { subscribe(listener: (change: BanChange) => void): () => void };
-  /** How many calls from the provider were relayed to a phone since the guard started (a counter). */
+  /** How many new calls (dialog-initial INVITEs) from the provider were relayed to a phone since the guard started (a counter). */
   readonly callsReached?: () => number;
 }
 
@@ -48,11 +51,14 @@ export class AlertsService {
   readonly router: AlertRouter;
   readonly #o: AlertsServiceOptions;
   readonly #batcher: BanBatcher | null;
+  readonly #registration: RegistrationDebounce;
   readonly #unsubscribe: Array<() => void> = [];
   #sources: AlertSources = {};
   #digestTimer: TimerHandle | undefined;
   #startedAt = 0;
   #callsAtLastDigest: { at: number; calls: number } | null = null;
+  /** Registration losses that healed within the hold time, since the last digest. */
+  #shortOutages = 0;
 
   constructor(options: AlertsServiceOptions) {
     this.#o = options;
@@ -75,6 +81,12 @@ export class AlertsService {
     });
     this.#batcher =
       config.bans === null ? null : new BanBatcher({ clock, batchMs: config.bans.batchSeconds * 1000, emit: (a) => this.publish(a) });
+    this.#registration = new RegistrationDebounce({
+      clock,
+      holdMs: config.lostAfterSeconds * 1000,
+      alert: (change) => this.publish(providerAlert(change)),
+      shortOutage: () => this.#shortOutages++,
+    });
   }
 
   /** Subscribes to the guard's sources and schedules the digest. Nothing happens without channels. */
@@ -82,7 +94,7 @@ export class AlertsService {
     if (this.queues.length === 0) return;
     this.#sources = sources;
     this.#startedAt = this.#o.clock.now();
-    if (sources.onProviderHealth) this.#unsubscribe.push(sources.onProviderHealth((change) => this.publish(providerAlert(change))));
+    if (sources.onProviderHealth) this.#unsubscribe.push(sources.onProviderHealth(this.#registration.onChange));
     if (sources.bans && this.#batcher) this.#unsubscribe.push(sources.bans.subscribe(this.#batcher.onChange));
     if (sources.callsReached) this.#callsAtLastDigest = { at: this.#startedAt, calls: sources.callsReached() };
     this.#scheduleDigest();
@@ -98,13 +110,19 @@ export class AlertsService {
     const events = this.#sources.events;
     if (events === undefined) throw new Error('no event store: the digest needs one');
     events.flush();
-    return digestAlert(digestFacts(events, now - DAY_MS, now, this.#callsSince(now)), now);
+    const shortOutages = { count: this.#shortOutages, withinS: this.#o.config.lostAfterSeconds };
+    this.#shortOutages = 0;
+    return digestAlert(digestFacts(events, now - DAY_MS, now, { callsReached: this.#callsSince(now), shortOutages }), now);
   }
 
-  /** Sends the open ban batch and what quiet hours held, waits a little for deliveries, then stops. */
+  /**
+   * Sends the open ban batch and what quiet hours held, waits a little for deliveries, then stops. A
+   * registration loss still within its hold time is not alerted (its timer is cancelled).
+   */
   async stop(): Promise<void> {
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#digestTimer?.cancel();
+    this.#registration.stop();
     this.#batcher?.flush();
     this.router.releaseHeld();
     this.router.stop();

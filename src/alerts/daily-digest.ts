@@ -2,8 +2,10 @@
  * The daily digest, computed from the event store over a window (the last 24 h): ghost call attempts
  * (dialog-initial INVITEs — no To tag — that the guard refused or dropped on the WAN leg), the scanners
  * behind them (distinct source addresses) by family, how many of them came from the provider's own
- * addresses (those may have been real calls), requests from banned addresses, and — when the guard
- * can tell — how many calls from the provider reached the phone.
+ * addresses (those may have been real calls), requests from banned addresses, short outages of the
+ * provider registration that healed before an alert was due, and — when the guard can tell — how many
+ * calls from the provider were put through to a phone (dialog-initial INVITEs relayed from the WAN leg
+ * to the LAN leg: not the provider's OPTIONS keep-alives, not REGISTER, not in-call requests).
  *
  * Reading is bounded: at most {@link MAX_ROWS} event rows are looked at; beyond, the numbers are
  * lower bounds and the digest says "at least".
@@ -31,8 +33,10 @@ export interface DigestFacts {
   readonly fromBanned: number;
   /** Every blocked request in the window. */
   readonly blocked: number;
-  /** Calls relayed from the provider to a phone, when known. */
+  /** New calls (dialog-initial INVITEs) relayed from the provider to a phone, when known. */
   readonly callsReached: number | null;
+  /** Registration losses that healed within the hold time (no alert was sent), and that hold in seconds. */
+  readonly shortOutages: { readonly count: number; readonly withinS: number };
   /** True when the window held more rows than were read: the counts are lower bounds. */
   readonly partial: boolean;
 }
@@ -41,7 +45,13 @@ function hasToTag(to: string | null): boolean {
   return to !== null && /;\s*tag=/i.test(to);
 }
 
-export function digestFacts(events: EventStore, since: number, until: number, callsReached: number | null = null): DigestFacts {
+/** What the digest gets from counters outside the event store. */
+export interface DigestCounters {
+  readonly callsReached?: number | null;
+  readonly shortOutages?: { readonly count: number; readonly withinS: number };
+}
+
+export function digestFacts(events: EventStore, since: number, until: number, counters: DigestCounters = {}): DigestFacts {
   let ghostCalls = 0;
   let fromProvider = 0;
   const sources = new Set<string>();
@@ -74,7 +84,8 @@ export function digestFacts(events: EventStore, since: number, until: number, ca
     fromProvider,
     fromBanned: events.count({ since, until, reason: 'banned' }).events,
     blocked: events.count({ since, until }).events,
-    callsReached,
+    callsReached: counters.callsReached ?? null,
+    shortOutages: counters.shortOutages ?? { count: 0, withinS: 0 },
     partial,
   };
 }
@@ -116,9 +127,18 @@ export function digestAlert(f: DigestFacts, at: number): Alert {
   }
   en.push(`Blocked requests in all (calls, scans, probes): ${atLeast.en}${f.blocked.toLocaleString('en-US')}.`);
   ja.push(`ブロックした通信の合計（着信・スキャン・探査）：${atLeast.ja} ${f.blocked} 件。`);
+  const outages = f.shortOutages;
+  if (outages.count === 1) {
+    en.push(`1 short outage of your provider registration: it came back within ${outages.withinS} s, so no alert was sent.`);
+    ja.push(`プロバイダーへの登録が 1 回短時間切れましたが、${outages.withinS} 秒以内に回復したため、お知らせは送っていません。`);
+  } else if (outages.count > 1) {
+    en.push(`${plural(outages.count, 'short outage', 'short outages')} of your provider registration: each came back within ${outages.withinS} s, so no alert was sent. If this keeps happening, check your provider and your router (NAT).`);
+    ja.push(`プロバイダーへの登録が ${outages.count} 回短時間切れましたが、いずれも ${outages.withinS} 秒以内に回復したため、お知らせは送っていません。たびたび起きる場合は、プロバイダーやルーター（NAT）を確認してください。`);
+  }
   if (f.callsReached !== null) {
-    en.push(`${plural(f.callsReached, 'call', 'calls')} from your provider reached your phone.`);
-    ja.push(`プロバイダーからの着信 ${f.callsReached} 件が電話機に届きました。`);
+    const n = f.callsReached;
+    en.push(`${plural(n, 'incoming call', 'incoming calls')} from your provider ${n === 1 ? 'was' : 'were'} put through to your phone.`);
+    ja.push(`プロバイダーからの着信 ${n} 件を電話機に取り次ぎました。`);
   }
   return {
     kind: 'digest',
@@ -135,6 +155,7 @@ export function digestAlert(f: DigestFacts, at: number): Alert {
       fromBanned: f.fromBanned,
       blocked: f.blocked,
       callsReached: f.callsReached,
+      shortOutages: outages.count,
       partial: f.partial,
     },
   };

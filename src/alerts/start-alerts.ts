@@ -24,7 +24,8 @@ import { systemTimeZone } from './local-time.js';
 export interface AlertingGuard {
   onProviderHealth(listener: (change: ProviderHealthChange) => void): () => void;
   readonly bans: { subscribe(listener: (change: BanChange) => void): () => void };
-  stats(): { readonly relay: { readonly calls: { readonly inbound: number } } | null };
+  /** `delivered`: provider calls (dialog-initial INVITEs from the WAN leg) relayed to a phone (GuardStats). */
+  stats(): { readonly delivered: number };
 }
 
 export interface StartAlertsOptions {
@@ -75,7 +76,8 @@ export function startAlerts(config: Config, guard: AlertingGuard, options: Start
     onProviderHealth: (listener) => guard.onProviderHealth(listener),
     bans: guard.bans,
     ...(events ? { events } : {}),
-    callsReached: () => guard.stats().relay?.calls.inbound ?? 0,
+    // Only new calls count: not the provider's OPTIONS keep-alives nor in-call requests (which relay.calls.inbound also counts).
+    callsReached: () => guard.stats().delivered,
   });
   logger.info(`alerts go to: ${built.channels.map((c) => c.name).join('; ')}`);
   return {

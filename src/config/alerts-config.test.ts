@@ -45,10 +45,11 @@ const FULL = `  timezone: Asia/Tokyo
     urgent: [registration-lost, bans]
   bans:
     batch_s: 120
+  lost_after_s: 90
 `;
 
 describe('alerts: config section', () => {
-  it('is optional: no channels, digest at 08:00, bans batched per 5 minutes, no quiet hours', () => {
+  it('is optional: no channels, digest at 08:00, bans batched per 5 minutes, no quiet hours, registration lost alerted after 60 s', () => {
     const result = parseConfig(BASE, 'ghostguard.yaml', noFiles);
     if (!result.ok) throw new Error('expected a valid config');
     expect(result.config.alerts).toEqual({
@@ -58,6 +59,7 @@ describe('alerts: config section', () => {
       digest: { at: { hour: 8, minute: 0 } },
       quietHours: null,
       bans: { batchSeconds: 300 },
+      lostAfterSeconds: 60,
     });
     expect(describeConfig(result.config).join('\n')).toMatch(/Alerts: none \(add alerts\.webhooks or alerts\.email/);
   });
@@ -86,6 +88,7 @@ describe('alerts: config section', () => {
     expect(alerts.digest).toEqual({ at: { hour: 7, minute: 30 } });
     expect(alerts.quietHours).toEqual({ from: { hour: 23, minute: 0 }, to: { hour: 7, minute: 0 }, urgent: ['registration-lost', 'bans'] });
     expect(alerts.bans).toEqual({ batchSeconds: 120 });
+    expect(alerts.lostAfterSeconds).toBe(90);
   });
 
   it('describes what will be alerted and where, without the secret parts of a hook URL', () => {
@@ -94,6 +97,7 @@ describe('alerts: config section', () => {
     expect(text).not.toContain('T0KEN');
     expect(text).toContain('email to alice@example.test, bob@example.test from ghostguard@example.test via smtp.example.test:587 (STARTTLS, login as guard (password from $GG_SMTP_PASSWORD); English)');
     expect(text).toContain('new bans, batched into one alert per 2 minutes');
+    expect(text).toContain('provider registration lost ("you may be missing real calls") once it has stayed lost for 90 s, then restored (shorter outages are only counted in the digest)');
     expect(text).toContain('a daily digest at 07:30 (Asia/Tokyo)');
     expect(text).toContain('Quiet hours: 23:00–07:00 (Asia/Tokyo): other alerts are held and sent as one summary at 07:00; sent at once even then: registration-lost, bans');
   });
@@ -147,6 +151,26 @@ describe('alerts: config section', () => {
     const list = errors(`  email:\n    smtp: { host: smtp.example.test, user: u }\n`);
     const paths = list.map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['alerts.email.to', 'alerts.email.smtp.from', 'alerts.email.smtp.password']));
+  });
+
+  it('reads alerts.lost_after_s: 0 alerts at once; out of range or not a number is a located error', () => {
+    const hook = '  webhooks: [{ url: "https://hooks.example.test/x" }]\n';
+    const now = ok(`${hook}  lost_after_s: 0\n`);
+    expect(now.alerts.lostAfterSeconds).toBe(0);
+    expect(describeConfig(now).join('\n')).toContain('provider registration lost ("you may be missing real calls") at once, and restored');
+    const noDigest = describeConfig(ok(`${hook}  lost_after_s: 300\n  digest: { at: off }\n`)).join('\n');
+    expect(noDigest).toContain('once it has stayed lost for 5 minutes, then restored (shorter outages are not alerted)');
+    expect(ok('  lost_after_s: 3600\n').alerts.lostAfterSeconds).toBe(3600);
+    for (const [value, message] of [
+      ['3601', /3601 is out of range \(0\.\.3600\)/],
+      ['-1', /-1 is out of range \(0\.\.3600\)/],
+      ['1.5', /expected a whole number \(0\.\.3600\)/],
+      ['"60s"', /expected a whole number \(0\.\.3600\)/],
+    ] as const) {
+      const list = errors(`  timezone: Asia/Tokyo\n  lost_after_s: ${value}\n`);
+      expect(list.map((e) => [e.path, e.line])).toEqual([['alerts.lost_after_s', 7]]);
+      expect(list[0]!.message).toMatch(message);
+    }
   });
 
   it('takes the zone from digest.timezone too, and refuses two different zones', () => {

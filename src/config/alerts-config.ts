@@ -1,7 +1,8 @@
 /**
  * The `alerts:` section (all optional): where alerts go (webhooks, email over SMTP), in which language,
- * the daily digest time, quiet hours and the batching of ban alerts; read with located errors like
- * the rest of the config, and described for `ghostguard check-config`.
+ * the daily digest time, quiet hours, the batching of ban alerts, and how long a registration must stay
+ * lost before it is alerted (`lost_after_s`, so a flapping registration does not flood the user); read
+ * with located errors like the rest of the config, and described for `ghostguard check-config`.
  *
  * A password may be given as `password_env` (the name of an environment variable): only the CLI reads
  * the environment, so the config keeps the name and the CLI resolves it at start.
@@ -59,6 +60,8 @@ export interface AlertsConfig {
   readonly quietHours: { readonly from: TimeOfDay; readonly to: TimeOfDay; readonly urgent: readonly AlertTopic[] } | null;
   /** Null: no ban alerts (`bans.batch_s: off`). */
   readonly bans: { readonly batchSeconds: number } | null;
+  /** A registration must stay lost this long before the lost alert (`lost_after_s`); 0: at once. */
+  readonly lostAfterSeconds: number;
 }
 
 export const ALERTS_DEFAULTS = Object.freeze({
@@ -68,10 +71,14 @@ export const ALERTS_DEFAULTS = Object.freeze({
   'digest.at': '08:00',
   'quiet_hours.urgent': Object.freeze(['registration-lost'] as AlertTopic[]),
   'bans.batch_s': 300,
+  lost_after_s: 60,
 });
 
+/** The longest hold before a lost registration is alerted (an hour: a registration refresh interval). */
+export const MAX_LOST_AFTER_S = 3600;
+
 export const ALERTS_CONFIG_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['alerts', ['webhooks', 'email', 'timezone', 'digest', 'quiet_hours', 'bans']],
+  ['alerts', ['webhooks', 'email', 'timezone', 'digest', 'quiet_hours', 'bans', 'lost_after_s']],
   ['alerts.webhooks[]', ['url', 'secret', 'lang']],
   ['alerts.email', ['smtp', 'to', 'lang']],
   ['alerts.email.smtp', ['host', 'port', 'starttls', 'user', 'password', 'password_env', 'from']],
@@ -139,6 +146,7 @@ export function readAlerts(r: ConfigReader, entry: Entry): AlertsConfig {
   const batchValue = (batchEntry.node as { value?: unknown } | null)?.value;
   const banOff = typeof batchValue === 'string' && batchValue.trim().toLowerCase() === 'off';
   const batchSeconds = banOff ? null : (r.int(batchEntry, 10, 86_400) ?? ALERTS_DEFAULTS['bans.batch_s']);
+  const lostAfterSeconds = r.int(child('lost_after_s'), 0, MAX_LOST_AFTER_S) ?? ALERTS_DEFAULTS.lost_after_s;
 
   return {
     webhooks: readWebhooks(r, child('webhooks')),
@@ -147,6 +155,7 @@ export function readAlerts(r: ConfigReader, entry: Entry): AlertsConfig {
     digest: digestAt === null ? null : { at: digestAt },
     quietHours,
     bans: batchSeconds === null ? null : { batchSeconds },
+    lostAfterSeconds,
   };
 }
 

@@ -16,6 +16,19 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** "90 s", "1 minute", "5 minutes". */
+function seconds(s: number): string {
+  return s % 60 === 0 && s > 0 ? `${s / 60} minute${s === 60 ? '' : 's'}` : `${s} s`;
+}
+
+/** What is said about the registration alerts, with the hold of `lost_after_s`. */
+function registrationLine(alerts: AlertsConfig): string {
+  const lost = 'provider registration lost ("you may be missing real calls")';
+  if (alerts.lostAfterSeconds === 0) return `${lost} at once, and restored`;
+  const shorter = alerts.digest ? 'shorter outages are only counted in the digest' : 'shorter outages are not alerted';
+  return `${lost} once it has stayed lost for ${seconds(alerts.lostAfterSeconds)}, then restored (${shorter})`;
+}
+
 /** `systemZone`: the zone used when none is configured (this machine's). */
 export function describeAlerts(alerts: AlertsConfig, systemZone: string): string[] {
   const where: string[] = [];
@@ -32,11 +45,8 @@ export function describeAlerts(alerts: AlertsConfig, systemZone: string): string
   }
   const zone = alerts.timezone ?? `${systemZone}, this machine's time zone`;
   const lines = [`Alerts go to: ${where.join('; ')}`];
-  const what = ['provider registration lost ("you may be missing real calls") and restored'];
-  if (alerts.bans) {
-    const s = alerts.bans.batchSeconds;
-    what.push(`new bans, batched into one alert per ${s % 60 === 0 ? `${s / 60} minute${s === 60 ? '' : 's'}` : `${s} s`}`);
-  }
+  const what = [registrationLine(alerts)];
+  if (alerts.bans) what.push(`new bans, batched into one alert per ${seconds(alerts.bans.batchSeconds)}`);
   if (alerts.digest) what.push(`a daily digest at ${formatTimeOfDay(alerts.digest.at)} (${zone}) of the last 24 hours`);
   lines.push(`Alerts on: ${what.join('; ')}`);
   const q = alerts.quietHours;
