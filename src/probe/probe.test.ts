@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDevice, type DeviceKind, type FakeDevice } from './fake-sip-device.js';
+import { startFakeDevice, type DeviceKind, type FakeDevice } from './test-kit.js';
 import { probe } from './probe.js';
 import type { PortReport } from './probe-report.js';
 

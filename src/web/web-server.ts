@@ -18,6 +18,7 @@ import { eventRoutes } from './api/event-routes.js';
 import { guardRoutes } from './api/guard-routes.js';
 import { overviewRoutes } from './api/overview-routes.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
+import { countBansInForce } from './metrics-bans.js';
 import { RouteTable, type Route } from './route-table.js';
 import { DEFAULT_PUBLIC_DIR, serveFile } from './static-files.js';
 import type { WebDeps } from './web-deps.js';
@@ -163,7 +164,7 @@ export class WebServer {
           const text = renderMetrics({
             stats: guard.stats(),
             blockedByFamily: state.blockedByFamily,
-            bansInForce: this.#deps.bans.list().length,
+            bansInForce: countBansInForce(this.#deps.bans),
             bansAdded: state.bansAdded,
             registrations: store.bindings.all().filter((b) => b.expiresAt > now).length,
             providerRegistered: guard.providerHealth().registered,

@@ -10,6 +10,7 @@ import { ApiError } from './http-kit.js';
 import type { TimerHandle } from '../util/clock.js';
 import { apiEvent } from './event-row.js';
 import { LiveFeed } from './live-feed.js';
+import { countBansInForce } from './metrics-bans.js';
 import { SelfTest } from './self-test.js';
 import { Timeline, type TimelineBucket } from './timeline.js';
 import type { WebDeps } from './web-deps.js';
@@ -85,7 +86,7 @@ export class WebState {
     return {
       delivered: s.delivered,
       blocked: sum(s.verdicts, (k) => !k.endsWith(' relay')),
-      banned: this.deps.bans.list().length,
+      banned: countBansInForce(this.deps.bans),
       relayed: sum(s.verdicts, (k) => k.endsWith(' relay')),
       messages: sum(s.messages, () => true),
     };

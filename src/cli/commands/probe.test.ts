@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDevice, type FakeDevice } from '../../probe/fake-sip-device.js';
+import { startFakeDevice, type FakeDevice } from '../../probe/test-kit.js';
 import { memoryIo } from '../io.js';
 import { runCli } from '../run-cli.js';
 

@@ -39,12 +39,14 @@ export const SIGNALS: readonly SignalSpec[] = [
   { id: 'ua:asterisk-pbx-bare', field: 'user-agent', test: 'equals', value: 'Asterisk PBX', note: 'dialers pose as Asterisk without a version; real Asterisk appends its version' },
   { id: 'ua:asterisk-pbx', field: 'user-agent', test: 'prefix', value: 'Asterisk PBX', note: 'Asterisk, real or posed' },
   { id: 'ua:eyebeam', field: 'user-agent', test: 'prefix', value: 'eyeBeam', note: "dialers pose as CounterPath's eyeBeam (real ones exist: weak)" },
+  { id: 'ua:ghostguard-probe', field: 'user-agent', test: 'equals', value: 'ghostguard-probe', note: "ghostguard's own self-test (ghostguard probe, the dashboard's \"Am I protected?\"): src/probe/probe-messages.ts PROBE_USER_AGENT" },
   { id: 'ua:absent', field: 'user-agent', test: 'absent', note: 'no User-Agent: svmap -c and many derivatives; real phones and PBXs almost always send one' },
   { id: 'ua:equals-from-user', field: 'user-agent-is-from-user', test: 'true', note: 'Metasploit sets the User-Agent and the From user to the same random word' },
 
   // ---- From / To ----
   { id: 'from-host:1.1.1.1', field: 'from-host', test: 'equals', value: '1.1.1.1', note: 'SIPVicious svmap: From "sipvicious"<sip:100@1.1.1.1>, kept by its derivatives' },
   { id: 'from-display:sipvicious', field: 'from-display', test: 'equals', value: 'sipvicious', note: "svmap's default --fromname" },
+  { id: 'from-display:ghostguard-probe', field: 'from-display', test: 'equals', value: 'ghostguard-probe', note: "ghostguard's own self-test: From \"ghostguard-probe\"<sip:100@...> (src/probe/probe-messages.ts)" },
   { id: 'from-display:pbx', field: 'from-display', test: 'equals', value: 'PBX', note: 'svmap derivatives (svmap --fromname PBX and forks)' },
   { id: 'from-display:nmap-nse', field: 'from-display', test: 'equals', value: 'Nmap NSE', note: "Nmap NSE's default session name (captured)" },
   { id: 'from-display:home', field: 'from-display', test: 'equals', value: 'Home', note: 'Nmap sip-call-spoof default caller name (captured)' },
@@ -74,6 +76,7 @@ export const SIGNALS: readonly SignalSpec[] = [
   { id: 'request-user:high-risk-country', field: 'request-user', test: 'country-code', value: HIGH_RISK_COUNTRY_CODES, methods: ['INVITE'], note: 'a destination toll-fraud dialers call most (IRSF ranges)' },
 
   // ---- Call-ID, Via, CSeq, Max-Forwards ----
+  { id: 'call-id:ghostguard-probe', field: 'call-id', test: 'suffix', value: '@ghostguard-probe', note: "ghostguard's own self-test: Call-ID <24 hex>@ghostguard-probe (src/probe/probe-messages.ts newDialog)" },
   { id: 'call-id:decimal', field: 'call-id', test: 'digits', min: 6, max: 40, note: 'a bare decimal Call-ID: svmap (80-bit), svwar and svcrack (32-bit)' },
   { id: 'call-id:50000', field: 'call-id', test: 'equals', value: '50000', note: "Nmap's SIPOptions probe (captured)" },
   { id: 'call-id:hex32', field: 'call-id', test: 'hex', min: 32, max: 32, note: 'SIPPTS: 32 hex digits without a host' },

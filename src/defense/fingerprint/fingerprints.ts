@@ -24,10 +24,24 @@ const REAL_PHONE = [
 
 export const FINGERPRINTS: FingerprintSet = {
   format: FINGERPRINT_FORMAT,
-  version: '2026.11.1',
+  version: '2026.11.2',
   threshold: 0.6,
   signals: SIGNALS,
   families: [
+    // ---- ghostguard's own self-test: listed first, so that it wins over the svmap shape it copies ----
+    {
+      family: 'ghostguard-probe',
+      variant: 'self-test',
+      description: "ghostguard's own self-test (ghostguard probe, the dashboard's \"Am I protected?\"): an svmap-shaped INVITE and an OPTIONS that name themselves",
+      source: 'src/probe/probe-messages.ts (User-Agent, From display name and Call-ID host ghostguard-probe)',
+      requires: ['ua:ghostguard-probe'],
+      signals: [
+        { signal: 'ua:ghostguard-probe', weight: 0.95 },
+        { signal: 'call-id:ghostguard-probe', weight: 0.9 },
+        { signal: 'from-display:ghostguard-probe', weight: 0.5 },
+      ],
+    },
+
     // ---- SIPVicious (svmap, svwar, svcrack) and its derivatives ----
     {
       family: 'sipvicious',
