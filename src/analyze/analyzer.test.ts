@@ -71,7 +71,11 @@ describe('analyzeCaptures', () => {
     expect(ghost.reasons).toEqual(['not-from-provider', 'no-alias', 'scanner-fingerprint']);
     expect(ghost.family).toBe('sipvicious');
     expect(ghost.explanation!.en).toContain(`sent straight to you from ${SCANNER}`);
-    expect(ghost.explanation!.ja.length).toBeGreaterThan(0);
+    // The capture was taken without the guard (and this call rang): the explanation says what it would have done.
+    expect(ghost.explanation!.en).toMatch(/^ghostguard would have blocked a call .*Your phone would not have rung\.$/);
+    expect(ghost.explanation!.en).not.toContain('did not ring');
+    expect(ghost.explanation!.ja).toMatch(/^ghostguard を使っていれば、.*着信はブロックされていたはずです.*電話機は鳴らなかったはずです。$/);
+    expect(ghost.explanation!.ja).not.toContain('鳴っていません');
     expect(summary.ghost).toMatchObject({ calls: 1, rang: 1, answered: 0, byFamily: { sipvicious: 1 } });
     expect(summary.ghostCalls[0]).toMatchObject({ callId: 'ghost-1', source: SCANNER, phone: PHONE, rang: true, answered: false, family: 'sipvicious', caller: 'sipvicious' });
     expect(summary.sources[0]).toMatchObject({ source: SCANNER, ghostCalls: 1, requests: 3, rang: 1 });
@@ -81,7 +85,8 @@ describe('analyzeCaptures', () => {
     const { rows } = await run(day());
     const call = rows.find((r) => r.callId === 'call-in' && r.method === 'INVITE')!;
     expect(call.reasons).toEqual(['provider-rewrites-uri']);
-    expect(call.explanation!.en).toMatch(/^Accepted a call/);
+    expect(call.explanation!.en).toMatch(/^ghostguard would have accepted a call.*ghostguard would have passed the call on to your phone\.$/);
+    expect(call.explanation!.ja).toMatch(/着信は受け付けられていたはずです.*着信は電話機へ転送されていたはずです。$/);
     const out = rows.find((r) => r.callId === 'call-out' && r.method === 'INVITE')!;
     expect(out.reasons).toEqual([]);
     expect(out.explanation).toBeNull();

@@ -1,7 +1,8 @@
 /**
  * What the live guard would have done with a request of the capture, had it stood in front of the
  * phones: the same inbound gate (src/policy decideInbound, with the built-in fingerprint classifier)
- * and the same explanations (explainRequest), asked through a GateContext built from the capture's
+ * and the same explanations (explainRequest, in the `would` tense: the capture was taken without the
+ * guard, so they say what it would have done), asked through a GateContext built from the capture's
  * topology instead of the guard's state.
  *
  * The capture was taken without a guard, so no alias tokens exist: a call from the provider is judged as
@@ -91,7 +92,7 @@ export class GuardView {
     const key = `${verdict.action}|${verdict.status ?? ''}|${verdict.reasons.join(',')}|${verdict.family ?? ''}|${source}|${msg?.method ?? ''}|${msg?.requestUri ?? ''}|${from}|${msg?.userAgent() ?? ''}`;
     const cached = this.explanations.get(key);
     if (cached !== undefined) return cached;
-    const explanation = explainRequest({ verdict, msg, source, providerDomain: this.topology.provider.domain, leg: 'wan' });
+    const explanation = explainRequest({ verdict, msg, source, providerDomain: this.topology.provider.domain, leg: 'wan', mode: 'would' });
     this.explanations.set(ownString(key), explanation);
     return explanation;
   }

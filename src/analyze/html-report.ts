@@ -119,7 +119,7 @@ function sources(s: AnalysisSummary): string {
 function explanations(s: AnalysisSummary): string {
   if (s.explanations.length === 0) return '';
   const items = s.explanations.map((e) => `<li><b>${e.count}×</b> <span lang="en">${html(e.en)}</span><span lang="ja">${html(e.ja)}</span></li>`);
-  return `<section><h2><span lang="en">What ghostguard would have said</span><span lang="ja">ghostguard の説明</span></h2><ul>${items.join('')}</ul></section>`;
+  return `<section><h2><span lang="en">What ghostguard would have done</span><span lang="ja">ghostguard を使っていた場合</span></h2><ul>${items.join('')}</ul></section>`;
 }
 
 function list(items: readonly string[]): string {

@@ -61,8 +61,9 @@ describe('reports', () => {
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(page).toMatch(/<svg class="timeline"[^>]*viewBox/);
     expect((page.match(/<rect class="g"/g) ?? []).length).toBe(1);
-    expect(page).toMatch(/<span lang="en">Blocked a call/);
-    expect(page).toMatch(/<span lang="ja">[^<]*ブロック/);
+    expect(page).toMatch(/<span lang="en">ghostguard would have blocked a call[^<]*Your phone would not have rung\.<\/span>/);
+    expect(page).toMatch(/<span lang="ja">ghostguard を使っていれば、[^<]*ブロックされていたはずです[^<]*電話機は鳴らなかったはずです。<\/span>/);
+    expect(page).not.toMatch(/did not ring|鳴っていません/);
     expect(page).toContain(`<td>${SCANNER}</td><td>1</td>`);
   });
 

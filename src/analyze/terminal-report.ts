@@ -60,7 +60,7 @@ export function formatTerminalReport(s: AnalysisSummary, inputs: readonly string
   }
 
   if (s.explanations.length > 0) {
-    lines.push('', 'What ghostguard would have said:');
+    lines.push('', 'What ghostguard would have done:');
     for (const e of s.explanations.slice(0, SHOWN_EXPLANATIONS)) {
       lines.push(`  ${e.count}× ${e.en}`);
       lines.push(`     ${e.ja}`);

@@ -1,11 +1,18 @@
 /**
  * English explanations: what happened, why, and what it meant for the phones, in three short sentences
- * for people who do not know SIP. One "why" template per primary reason code.
+ * for people who do not know SIP. One "why" template per primary reason code. In `would` mode (Facts.mode)
+ * every sentence about what the guard did says what it would have done instead.
  */
 import { statusText, type Facts } from './explain-facts.js';
 
 export function explainEn(f: Facts): string {
-  return [lead(f), why(f), outcome(f)].filter((s) => s.length > 0).join(' ');
+  return [lead(f), why(f), selfTest(f), outcome(f)].filter((s) => s.length > 0).join(' ');
+}
+
+/** The probe names itself; anyone could copy the name, so the sentence says what that would mean. */
+function selfTest(f: Facts): string {
+  if (!f.selfTest) return '';
+  return 'This was ghostguard\'s own self-test (ghostguard probe, or "Am I protected?" on the dashboard), not an attack; if nobody ran one, a scanner borrowed its name.';
 }
 
 function caller(f: Facts): string | null {
@@ -29,7 +36,8 @@ function origin(f: Facts): string {
 
 function scanner(f: Facts): string {
   if (f.scanner === null) return '';
-  return f.userAgent.length > 0 ? ` by the ${f.scanner} scanner (User-Agent ${f.userAgent})` : ` by the ${f.scanner} scanner`;
+  const name = f.selfTest ? `the ${f.scanner}` : `the ${f.scanner} scanner`;
+  return f.userAgent.length > 0 ? ` by ${name} (User-Agent ${f.userAgent})` : ` by ${name}`;
 }
 
 function what(f: Facts): string {
@@ -56,39 +64,50 @@ function lead(f: Facts): string {
         : f.origin === 'phone-side'
           ? `A device at ${f.source} on the phone side`
           : `Someone at ${f.source}`;
-    const using = f.scanner === null ? '' : `, using the ${f.scanner} scanner${f.userAgent.length > 0 ? ` (User-Agent ${f.userAgent})` : ''}`;
+    const tool = f.selfTest ? `the ${f.scanner}` : `the ${f.scanner} scanner`;
+    const using = f.scanner === null ? '' : `, using ${tool}${f.userAgent.length > 0 ? ` (User-Agent ${f.userAgent})` : ''}`;
     return `${who} checked whether a phone answers here (OPTIONS)${using}.`;
   }
-  const verb = f.action === 'relay' ? 'Accepted' : f.action === 'reject' ? 'Refused' : 'Blocked';
+  const done = f.action === 'relay' ? 'Accepted' : f.action === 'reject' ? 'Refused' : 'Blocked';
+  const verb = f.mode === 'would' ? `ghostguard would have ${done.toLowerCase()}` : done;
   const answered = f.action === 'reject' && f.status !== null ? ` and answered ${statusText(f.status)}` : '';
   return `${verb} ${what(f)}${origin(f)}${scanner(f)}${answered}.`;
 }
 
 function why(f: Facts): string {
   const ru = f.requestUser;
+  const would = f.mode === 'would';
   switch (f.primary) {
     case 'banned':
-      return 'This address is banned for earlier attacks, so everything it sends is dropped unread.';
+      return would
+        ? 'This address would have been banned for earlier attacks, so everything it sent would have been dropped unread.'
+        : 'This address is banned for earlier attacks, so everything it sends is dropped unread.';
     case 'malformed':
       return 'It was not a valid SIP message.';
     case 'too-large':
-      return 'It was far larger than any real SIP message, so it was discarded unread.';
+      return `It was far larger than any real SIP message, so it ${would ? 'would have been' : 'was'} discarded unread.`;
     case 'not-from-provider':
       return `It did not come through your provider ${f.provider}, so it could not be ${f.kind === 'call' ? 'a real call' : 'genuine'}.`;
     case 'unknown-alias':
-      return `It was addressed to '${ru}', which is not the private address of any phone registered now (an expired registration, or a guess).`;
-    case 'no-alias':
+      return would
+        ? `It was addressed to '${ru}', which was not the private address of any phone registered at the time (an expired registration, or a guess).`
+        : `It was addressed to '${ru}', which is not the private address of any phone registered now (an expired registration, or a guess).`;
+    case 'no-alias': {
       if (f.origin === 'provider') {
-        return `Your provider addressed it to ${ru.length > 0 ? `'${ru}'` : 'this guard'} instead of one of the private addresses ghostguard registered for your phones. If real calls arrive like this, your provider rewrites the address and ghostguard must use its fallback for it.`;
+        return would
+          ? `Your provider addressed it to ${ru.length > 0 ? `'${ru}'` : 'this address'} instead of one of the private addresses ghostguard would have registered for your phones. If real calls arrive like this, your provider rewrites the address and ghostguard would need its fallback for it.`
+          : `Your provider addressed it to ${ru.length > 0 ? `'${ru}'` : 'this guard'} instead of one of the private addresses ghostguard registered for your phones. If real calls arrive like this, your provider rewrites the address and ghostguard must use its fallback for it.`;
       }
+      const given = would ? 'ghostguard would have given' : 'ghostguard gave';
       return ru.length > 0
-        ? `It was addressed to '${ru}' instead of one of the private addresses ghostguard gave your provider for your phones: scanners guess numbers like that.`
-        : 'It did not name any of the private addresses ghostguard gave your provider for your phones.';
+        ? `It was addressed to '${ru}' instead of one of the private addresses ${given} your provider for your phones: scanners guess numbers like that.`
+        : `It did not name any of the private addresses ${given} your provider for your phones.`;
+    }
     case 'unknown-dialog':
-      return 'It claimed to belong to a call in progress, but there is no such call.';
+      return `It claimed to belong to a call in progress, but there ${would ? 'was' : 'is'} no such call.`;
     case 'flood':
       return f.origin === 'provider'
-        ? 'It was one of too many requests from your provider in a short time (a flood); your provider is only slowed down, never banned.'
+        ? `It was one of too many requests from your provider in a short time (a flood); ${would ? 'ghostguard would only have slowed your provider down, never banned it' : 'your provider is only slowed down, never banned'}.`
         : 'It was one of too many requests from this address in a short time (a flood).';
     case 'lan-not-allowed':
       return 'It came in on the phone side from an address that is not in the list of allowed phones (lan.allow).';
@@ -101,15 +120,17 @@ function why(f: Facts): string {
     case 'too-many-hops':
       return 'It had already been forwarded too many times (Max-Forwards reached 0).';
     case 'scanner-fingerprint':
-      return 'It matches the pattern of a known SIP scanner.';
+      return f.selfTest ? '' : 'It matches the pattern of a known SIP scanner.';
     case 'provider-rewrites-uri':
-      return `Your provider ${f.provider} addresses calls to the phone number instead of your phone's private address, so ghostguard checked that it came from the provider on the guard's port and matched exactly one registered account.`;
+      return `Your provider ${f.provider} addresses calls to the phone number instead of your phone's private address, so ghostguard ${would ? 'would have checked' : 'checked'} that it came from the provider on the guard's port and matched exactly one registered account.`;
     default:
+      if (would) return f.action === 'relay' ? "It would have passed ghostguard's checks." : "It would not have passed ghostguard's checks.";
       return f.action === 'relay' ? "It passed ghostguard's checks." : "It did not pass ghostguard's checks.";
   }
 }
 
 function outcome(f: Facts): string {
+  if (f.mode === 'would') return outcomeWould(f);
   if (f.action === 'relay') return f.kind === 'call' ? 'The call was passed on to your phone.' : 'It was passed on to your phone.';
   if (f.leg === 'lan') return f.kind === 'call' ? 'The call was not placed.' : 'It was not sent on.';
   if (f.kind === 'options') {
@@ -118,4 +139,16 @@ function outcome(f: Facts): string {
       : 'ghostguard did not answer, so nothing was revealed.';
   }
   return f.kind === 'call' ? 'Your phone did not ring.' : 'Nothing reached your phones.';
+}
+
+/** What it would have meant for the phones, had ghostguard stood in front of them. */
+function outcomeWould(f: Facts): string {
+  if (f.action === 'relay') return f.kind === 'call' ? 'ghostguard would have passed the call on to your phone.' : 'ghostguard would have passed it on to your phone.';
+  if (f.leg === 'lan') return f.kind === 'call' ? 'The call would not have been placed.' : 'It would not have been sent on.';
+  if (f.kind === 'options') {
+    return f.action === 'reject' && f.status !== null
+      ? `ghostguard would have answered ${statusText(f.status)}; nothing would have reached your phones.`
+      : 'ghostguard would not have answered, so nothing would have been revealed.';
+  }
+  return f.kind === 'call' ? 'Your phone would not have rung.' : 'Nothing would have reached your phones.';
 }

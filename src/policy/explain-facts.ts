@@ -5,7 +5,7 @@
  */
 import { isReasonCode, type ReasonCode } from './reason-codes.js';
 import { peopleText } from './people-text.js';
-import { scannerName } from './scanner-name.js';
+import { SELF_TEST_FAMILY, scannerName, scannerNameJa } from './scanner-name.js';
 import type { VerdictAction } from './verdict.js';
 
 export interface ExplainInput {
@@ -29,7 +29,16 @@ export interface ExplainInput {
   readonly status?: number | null;
   /** The leg it arrived on; default `wan`. */
   readonly leg?: 'wan' | 'lan';
+  /** Whether the guard did it (`live`, the default) or only would have (a capture analysis, `classify`). */
+  readonly mode?: ExplainMode;
 }
+
+/**
+ * The tense of an explanation: `live` tells what the guard did ("Blocked a call … Your phone did not
+ * ring."); `would` tells what it would have done with a message it never saw, e.g. in a capture taken
+ * without it ("ghostguard would have blocked a call … Your phone would not have rung.").
+ */
+export type ExplainMode = 'live' | 'would';
 
 export type RequestKind = 'call' | 'options' | 'register' | 'message' | 'other' | 'unread';
 
@@ -47,11 +56,16 @@ export interface Facts {
   readonly provider: string;
   readonly requestUser: string;
   readonly scanner: string | null;
+  /** The scanner's name in Japanese sentences (the same as `scanner` for tool names). */
+  readonly scannerJa: string | null;
+  /** The label is ghostguard's own self-test (the probe), not a scanner. */
+  readonly selfTest: boolean;
   readonly userAgent: string;
   readonly action: VerdictAction;
   readonly status: number | null;
   readonly leg: 'wan' | 'lan';
   readonly origin: Origin;
+  readonly mode: ExplainMode;
 }
 
 /** The primary reasons that only a request from the provider can have on the WAN leg (the gate checks the source first). */
@@ -62,6 +76,7 @@ export function toFacts(input: ExplainInput): Facts {
   const primary = first !== undefined && isReasonCode(first) ? first : null;
   const method = peopleText(input.method, 20).toUpperCase();
   const leg = input.leg === 'lan' ? 'lan' : 'wan';
+  const family = input.family === null || input.family.length === 0 ? null : input.family;
   return {
     primary,
     kind: kindOf(input.method === null ? '' : method),
@@ -71,12 +86,15 @@ export function toFacts(input: ExplainInput): Facts {
     source: peopleText(input.source, 64),
     provider: peopleText(input.providerDomain, 80),
     requestUser: peopleText(input.requestUser),
-    scanner: input.family === null || input.family.length === 0 ? null : scannerName(input.family),
+    scanner: family === null ? null : scannerName(family),
+    scannerJa: family === null ? null : scannerNameJa(family),
+    selfTest: family !== null && family.toLowerCase() === SELF_TEST_FAMILY,
     userAgent: peopleText(input.userAgent),
     action: input.action ?? (primary === 'provider-rewrites-uri' || input.reasons.length === 0 ? 'relay' : 'drop'),
     status: input.status ?? null,
     leg,
     origin: originOf(input.reasons, leg),
+    mode: input.mode === 'would' ? 'would' : 'live',
   };
 }
 

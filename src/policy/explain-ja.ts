@@ -4,11 +4,19 @@
  *
  * Japanese explanations, written as a person would say them (not word-for-word from the English):
  * what happened, why, and what it meant for the phones. One "why" template per primary reason code.
+ * In `would` mode (Facts.mode) every sentence about what the guard did says what it would have done
+ * (「ghostguard を使っていれば、…はブロックされていたはずです。…電話機は鳴らなかったはずです。」).
  */
 import { statusText, type Facts } from './explain-facts.js';
 
 export function explainJa(f: Facts): string {
-  return lead(f) + why(f) + outcome(f);
+  return lead(f) + why(f) + selfTest(f) + outcome(f);
+}
+
+/** プローブは自分の名前を名乗るだけなので、誰かが名前を真似た場合のことも添えます。 */
+function selfTest(f: Facts): string {
+  if (!f.selfTest) return '';
+  return 'これは ghostguard 自身の自己診断（ghostguard probe、またはダッシュボードの「守られていますか？」）で、攻撃ではありません。実行した覚えがない場合は、スキャナーがその名前を騙っています。';
 }
 
 function caller(f: Facts): string | null {
@@ -32,7 +40,8 @@ function origin(f: Facts): string {
 
 function scanner(f: Facts): string {
   if (f.scanner === null) return '';
-  return f.userAgent.length > 0 ? `（${f.scanner} スキャナー、User-Agent: ${f.userAgent}）` : `（${f.scanner} スキャナー）`;
+  const name = f.selfTest ? (f.scannerJa ?? f.scanner) : `${f.scannerJa ?? f.scanner} スキャナー`;
+  return f.userAgent.length > 0 ? `（${name}、User-Agent: ${f.userAgent}）` : `（${name}）`;
 }
 
 function what(f: Facts): string {
@@ -61,6 +70,7 @@ function lead(f: Facts): string {
           : `${f.source} から`;
     return `${who}、ここで電話機が応答するかどうかを確かめる問い合わせ（OPTIONS）がありました${scanner(f)}。`;
   }
+  if (f.mode === 'would') return `ghostguard を使っていれば、${spaced(origin(f), what(f))}${wouldVerb(f)}${scanner(f)}。`;
   const verb =
     f.action === 'relay'
       ? 'を受け付けました'
@@ -72,6 +82,12 @@ function lead(f: Facts): string {
   return `${spaced(origin(f), what(f))}${verb}${scanner(f)}。`;
 }
 
+function wouldVerb(f: Facts): string {
+  if (f.action === 'relay') return 'は受け付けられていたはずです';
+  if (f.action === 'reject') return f.status === null ? 'は拒否されていたはずです' : `は拒否され、${statusText(f.status)} が返されていたはずです`;
+  return 'はブロックされていたはずです';
+}
+
 /** Japanese text and a Latin word are set apart by a space, as in 「プロバイダー voip.example.test を」. */
 function spaced(before: string, after: string): string {
   const last = before.charCodeAt(before.length - 1);
@@ -81,29 +97,36 @@ function spaced(before: string, after: string): string {
 
 function why(f: Facts): string {
   const ru = f.requestUser;
+  const would = f.mode === 'would';
   switch (f.primary) {
     case 'banned':
-      return 'このアドレスは過去の攻撃により遮断中のため、送られてくるものはすべて中身を見ずに破棄しています。';
+      return would
+        ? 'このアドレスは過去の攻撃により遮断対象となっていたはずで、送られてくるものはすべて中身を見ずに破棄されていたはずです。'
+        : 'このアドレスは過去の攻撃により遮断中のため、送られてくるものはすべて中身を見ずに破棄しています。';
     case 'malformed':
       return '正しい SIP メッセージではありませんでした。';
     case 'too-large':
-      return '本物の SIP メッセージではありえない大きさだったため、中身を見ずに破棄しました。';
+      return `本物の SIP メッセージではありえない大きさだったため、中身を見ずに${would ? '破棄されていたはずです' : '破棄しました'}。`;
     case 'not-from-provider':
       return `契約しているプロバイダー ${f.provider} を経由していないため、本物の${f.kind === 'call' ? '着信' : '通信'}ではありません。`;
     case 'unknown-alias':
-      return `宛先の「${ru}」は、いま登録されているどの電話機の非公開アドレスでもありません（登録の期限切れか、推測された宛先です）。`;
-    case 'no-alias':
+      return would
+        ? `宛先の「${ru}」は、その時点で登録されていたどの電話機の非公開アドレスでもありませんでした（登録の期限切れか、推測された宛先です）。`
+        : `宛先の「${ru}」は、いま登録されているどの電話機の非公開アドレスでもありません（登録の期限切れか、推測された宛先です）。`;
+    case 'no-alias': {
+      const registered = would ? '登録するはずの' : '登録した';
       if (f.origin === 'provider') {
-        return `プロバイダーは、ghostguard が電話機ごとに登録した非公開アドレスではなく${ru.length > 0 ? `「${ru}」` : 'このガード'}宛てに送ってきました。本物の着信がこの形で届く場合はプロバイダーが宛先を書き換えているため、ghostguard の代替モードが必要です。`;
+        return `プロバイダーは、ghostguard が電話機ごとに${registered}非公開アドレスではなく${ru.length > 0 ? `「${ru}」` : would ? 'このアドレス' : 'このガード'}宛てに送ってきました。本物の着信がこの形で届く場合はプロバイダーが宛先を書き換えているため、ghostguard の代替モードが${would ? '必要になります' : '必要です'}。`;
       }
       return ru.length > 0
-        ? `宛先が「${ru}」になっていました。本物の着信は、ghostguard が電話機ごとにプロバイダーへ登録した非公開アドレス宛てに届きます。このような番号はスキャナーが推測して送ってくるものです。`
-        : '宛先に、ghostguard が電話機ごとにプロバイダーへ登録した非公開アドレスが含まれていませんでした。';
+        ? `宛先が「${ru}」になっていました。本物の着信は、ghostguard が電話機ごとにプロバイダーへ${registered}非公開アドレス宛てに届きます。このような番号はスキャナーが推測して送ってくるものです。`
+        : `宛先に、ghostguard が電話機ごとにプロバイダーへ${registered}非公開アドレスが含まれていませんでした。`;
+    }
     case 'unknown-dialog':
-      return '通話中の通話の一部であるかのように装っていましたが、該当する通話はありません。';
+      return `通話中の通話の一部であるかのように装っていましたが、該当する通話は${would ? 'ありませんでした' : 'ありません'}。`;
     case 'flood':
       return f.origin === 'provider'
-        ? 'プロバイダーから短時間に大量の要求が届いた（フラッド）うちの一つです。プロバイダーは遮断せず、速度を抑えるだけです。'
+        ? `プロバイダーから短時間に大量の要求が届いた（フラッド）うちの一つです。${would ? 'ghostguard はプロバイダーを遮断せず、速度を抑えるだけだったはずです' : 'プロバイダーは遮断せず、速度を抑えるだけです'}。`
         : 'このアドレスから短時間に大量の要求が届いた（フラッド）うちの一つです。';
     case 'lan-not-allowed':
       return '電話機側のネットワークから届きましたが、送信元が許可された電話機のアドレス（lan.allow）に含まれていません。';
@@ -116,15 +139,17 @@ function why(f: Facts): string {
     case 'too-many-hops':
       return 'すでに転送回数の上限に達していました（Max-Forwards が 0）。';
     case 'scanner-fingerprint':
-      return '既知の SIP スキャナーの特徴と一致しています。';
+      return f.selfTest ? '' : '既知の SIP スキャナーの特徴と一致しています。';
     case 'provider-rewrites-uri':
-      return `プロバイダー ${f.provider} は電話機の非公開アドレスではなく電話番号宛てに着信を送ってくるため、送信元がプロバイダーであること、ガードのポートに届いたこと、登録済みのアカウント 1 つだけに一致することを確かめて受け付けました。`;
+      return `プロバイダー ${f.provider} は電話機の非公開アドレスではなく電話番号宛てに着信を送ってくるため、送信元がプロバイダーであること、ガードのポートに届いたこと、登録済みのアカウント 1 つだけに一致することを${would ? '確かめたうえで受け付けていたはずです' : '確かめて受け付けました'}。`;
     default:
+      if (would) return f.action === 'relay' ? 'ghostguard のチェックを通過していたはずです。' : 'ghostguard のチェックを通過しなかったはずです。';
       return f.action === 'relay' ? 'ghostguard のチェックを通過しました。' : 'ghostguard のチェックを通過しませんでした。';
   }
 }
 
 function outcome(f: Facts): string {
+  if (f.mode === 'would') return outcomeWould(f);
   if (f.action === 'relay') return f.kind === 'call' ? '着信は電話機へ転送しました。' : '電話機へ転送しました。';
   if (f.leg === 'lan') return f.kind === 'call' ? '発信は行われていません。' : '転送していません。';
   if (f.kind === 'options') {
@@ -133,4 +158,16 @@ function outcome(f: Facts): string {
       : '応答していないため、相手には何も伝わっていません。';
   }
   return f.kind === 'call' ? '電話機は鳴っていません。' : '電話機には何も届いていません。';
+}
+
+/** 電話機にとってどうなっていたはずか（ghostguard が前に立っていた場合）。 */
+function outcomeWould(f: Facts): string {
+  if (f.action === 'relay') return f.kind === 'call' ? '着信は電話機へ転送されていたはずです。' : '電話機へ転送されていたはずです。';
+  if (f.leg === 'lan') return f.kind === 'call' ? '発信は行われなかったはずです。' : '転送されなかったはずです。';
+  if (f.kind === 'options') {
+    return f.action === 'reject' && f.status !== null
+      ? `ghostguard は ${statusText(f.status)} を返し、電話機には何も届かなかったはずです。`
+      : 'ghostguard なら応答しないため、相手には何も伝わらなかったはずです。';
+  }
+  return f.kind === 'call' ? '電話機は鳴らなかったはずです。' : '電話機には何も届かなかったはずです。';
 }

@@ -8,7 +8,7 @@ import type { SipMessage } from '../sip/message.js';
 import { unescapePercent } from '../sip/text.js';
 import type { NameAddr } from '../sip/types.js';
 import { isSipUri, isTelUri, requestUser } from './alias-token.js';
-import { explain, type Explanation } from './explain.js';
+import { explain, type ExplainMode, type Explanation } from './explain.js';
 import type { Verdict } from './verdict.js';
 
 export interface ExplainRequestInput {
@@ -18,6 +18,8 @@ export interface ExplainRequestInput {
   readonly source: string;
   readonly providerDomain: string;
   readonly leg: 'wan' | 'lan';
+  /** `would` for a request the guard never saw (capture analysis, classify); default `live`. */
+  readonly mode?: ExplainMode;
 }
 
 export function explainRequest(input: ExplainRequestInput): Explanation {
@@ -37,6 +39,7 @@ export function explainRequest(input: ExplainRequestInput): Explanation {
     action: verdict.action,
     status: verdict.status ?? null,
     leg: input.leg,
+    mode: input.mode ?? 'live',
   });
 }
 

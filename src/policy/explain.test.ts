@@ -6,6 +6,11 @@ import { decideInbound } from './inbound-gate.js';
 import { hasUnsafeChar } from './people-text.js';
 import { ALL_REASON_CODES } from './reason-codes.js';
 import { PROVIDER, PROVIDER_DOMAIN, SCANNER, corpusMessage, gateContext, wanFlow } from './test-kit.js';
+import { classify } from '../defense/fingerprint/classify.js';
+import { initialRequest, newDialog } from '../probe/probe-messages.js';
+import { isSipError } from '../sip/errors.js';
+import { parseMessage } from '../sip/parse.js';
+import { SELF_TEST_FAMILY, scannerName, scannerNameJa } from './scanner-name.js';
 
 const svmapEvent: ExplainInput = {
   reasons: ['not-from-provider', 'no-alias', 'scanner-fingerprint'],
@@ -43,6 +48,56 @@ describe('explain(): plain language for people, in English and Japanese', () => 
     const text = explainRequest({ verdict, msg, source: SCANNER, providerDomain: PROVIDER_DOMAIN, leg: 'wan' });
     expect(text.en).toContain("a call from 'sipvicious' (100) sent straight to you from 198.51.100.66 by the SIPVicious scanner");
     expect(text.ja).toContain('「sipvicious」（100）からの着信をブロックしました');
+  });
+
+  describe("ghostguard's own self-test (the probe)", () => {
+    const probe = (method: 'INVITE' | 'OPTIONS') => {
+      const msg = parseMessage(initialRequest(newDialog(method, '192.0.2.30', 5060, { transport: 'udp', address: SCANNER, port: 40000 })));
+      if (isSipError(msg)) throw new Error(msg.code);
+      const verdict = decideInbound({ msg, flow: wanFlow(SCANNER) }, gateContext({}, { classify }));
+      return { verdict, text: explainRequest({ verdict, msg, source: SCANNER, providerDomain: PROVIDER_DOMAIN, leg: 'wan' }) };
+    };
+
+    it('has a people name in English and Japanese', () => {
+      expect(scannerName(SELF_TEST_FAMILY)).toBe('ghostguard self-test');
+      expect(scannerNameJa(SELF_TEST_FAMILY)).toBe('ghostguard の自己診断');
+      expect(scannerNameJa('sipvicious')).toBe('SIPVicious');
+    });
+
+    it('is dropped like any stranger, labelled as the self-test, and explained as no attack', () => {
+      const { verdict, text } = probe('INVITE');
+      expect(verdict.action).toBe('drop');
+      expect(verdict.family).toBe(SELF_TEST_FAMILY);
+      expect(text.en).toContain("sent straight to you from 198.51.100.66 by the ghostguard self-test (User-Agent ghostguard-probe).");
+      expect(text.en).toContain("This was ghostguard's own self-test (ghostguard probe, or \"Am I protected?\" on the dashboard), not an attack;");
+      expect(text.en).toMatch(/Your phone did not ring\.$/);
+      expect(text.en).not.toContain('SIPVicious');
+      expect(text.ja).toContain('着信をブロックしました（ghostguard の自己診断、User-Agent: ghostguard-probe）。');
+      expect(text.ja).toContain('これは ghostguard 自身の自己診断（ghostguard probe、またはダッシュボードの「守られていますか？」）で、攻撃ではありません。');
+      expect(text.ja).not.toContain('スキャナー）');
+      for (const t of [text.en, text.ja]) expectSafe(t, SCANNER);
+    });
+
+    it('explains its OPTIONS as the self-test too', () => {
+      const { verdict, text } = probe('OPTIONS');
+      expect(verdict.family).toBe(SELF_TEST_FAMILY);
+      expect(text.en).toMatch(/^Someone at 198\.51\.100\.66 checked whether a phone answers here \(OPTIONS\), using the ghostguard self-test \(User-Agent ghostguard-probe\)\. /);
+      expect(text.en).toContain("This was ghostguard's own self-test");
+      expect(text.ja).toContain('問い合わせ（OPTIONS）がありました（ghostguard の自己診断、User-Agent: ghostguard-probe）。');
+    });
+
+    it('never calls it a known scanner, even with the fingerprint as the only reason', () => {
+      const text = explain({ ...svmapEvent, family: SELF_TEST_FAMILY, userAgent: 'ghostguard-probe', reasons: ['scanner-fingerprint'] });
+      expect(text.en).not.toContain('known SIP scanner');
+      expect(text.ja).not.toContain('既知の SIP スキャナー');
+      expect(text.en).toContain("This was ghostguard's own self-test");
+      expect(text.ja).toContain('これは ghostguard 自身の自己診断');
+    });
+
+    it('adds nothing to the explanation of a real scanner', () => {
+      expect(explain(svmapEvent).en).not.toContain('self-test');
+      expect(explain(svmapEvent).ja).not.toContain('自己診断');
+    });
   });
 
   it.each(ALL_REASON_CODES)('has a fitting sentence for %s in both languages, with the source address', (code) => {

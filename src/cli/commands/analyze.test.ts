@@ -55,6 +55,10 @@ describe('ghostguard analyze', () => {
     expect(out).toContain('by scanner: SIPVicious 2');
     expect(out).toMatch(new RegExp(`rang: .* from ${SCANNER.replace(/\./g, '\\.')} to ${PHONE.replace(/\./g, '\\.')} as 'sipvicious'`));
     expect(out).toContain('by the SIPVicious scanner (User-Agent friendly-scanner)');
+    // The capture was taken without the guard (one ghost call rang): the explanations say what it would have done.
+    expect(out).toContain('What ghostguard would have done:');
+    expect(out).toMatch(/ghostguard would have blocked a call .*Your phone would not have rung\./);
+    expect(out).not.toMatch(/did not ring|鳴っていません/);
   });
 
   it('--json prints one object per SIP message, then the summary, in few writes', async () => {

@@ -34,6 +34,10 @@ describe('ghostguard classify', () => {
     expect(out).toContain('verdict:      drop (not-from-provider, no-alias, scanner-fingerprint)');
     expect(out).toContain('by the SIPVicious scanner (User-Agent friendly-scanner)');
     expect(out).toContain('説明:');
+    // The guard never saw this message: the explanation says what it would have done.
+    expect(out).toMatch(/explanation: {2}ghostguard would have blocked a call .*Your phone would not have rung\.\n/);
+    expect(out).toMatch(/説明: +ghostguard を使っていれば、.*着信はブロックされていたはずです.*電話機は鳴らなかったはずです。\n/);
+    expect(out).not.toMatch(/did not ring|鳴っていません/);
   });
 
   it('--json prints one object per file with file, family, confidence, verdict, reasons and explanation', async () => {

@@ -152,7 +152,7 @@ export function classifyBytes(shown: string, bytes: Buffer, options: ClassifyOpt
   if (isSipError(msg)) {
     const source = options.source ?? UNKNOWN_SOURCE;
     const verdict = decideUnparsable(msg, source, ctx);
-    const explanation = explainRequest({ verdict, msg: null, source, providerDomain: options.providerDomain, leg: 'wan' });
+    const explanation = explainRequest({ verdict, msg: null, source, providerDomain: options.providerDomain, leg: 'wan', mode: 'would' });
     return {
       ...noLabel(shown, source, options.source === null ? 'unknown' : 'option'),
       ...verdictFields(verdict, explanation),
@@ -164,7 +164,7 @@ export function classifyBytes(shown: string, bytes: Buffer, options: ClassifyOpt
   const sourceOrigin = options.source !== null ? 'option' : via !== null ? 'via' : 'unknown';
   const flow = makeFlow('udp', { address: '0.0.0.0', port: WAN_PORT }, { address: source, port: 5060 });
   const verdict = decideInbound({ msg, flow }, ctx);
-  const explanation = explainRequest({ verdict, msg, source, providerDomain: options.providerDomain, leg: 'wan' });
+  const explanation = explainRequest({ verdict, msg, source, providerDomain: options.providerDomain, leg: 'wan', mode: 'would' });
   // The label is shown even when the gate did not ask for it (a malformed request is dropped first).
   const label: FingerprintLabel | null = msg.isRequest ? classify(msg) : null;
   const fault = msg.isRequest ? validate(msg) : null;
