@@ -52,6 +52,12 @@ describe('formatIp', () => {
     expect(canonicalIp('nope')).toBeNull();
   });
 
+  it('writes an IPv4-mapped address with its IPv4 part dotted (RFC 5952 §5), as the capture reader does', () => {
+    expect(canonicalIp('::FFFF:c000:0201')).toBe('::ffff:192.0.2.1');
+    expect(formatIp(parseIp('0:0:0:0:0:ffff:a00:7')!)).toBe('::ffff:10.0.0.7');
+    expect(canonicalIp('::fffe:c000:201')).toBe('::fffe:c000:201');
+  });
+
   it('round-trips any address (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), (words) => {

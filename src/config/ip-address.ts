@@ -147,7 +147,18 @@ export function formatIp(ip: IpAddress): string {
   }
   const groups: number[] = [];
   for (const w of ip.words) groups.push(w >>> 16, w & 0xffff);
-  // RFC 5952 §4.2: the longest run of two or more zero groups (the first, on a tie) becomes `::`.
+  return formatIpv6Groups(groups);
+}
+
+/**
+ * Eight 16-bit groups as RFC 5952 text: lower case, no leading zeros, the longest run of two or more
+ * zero groups (the first, on a tie) as `::` (§4.2), and an IPv4-mapped address with its IPv4 part
+ * dotted (§5, `::ffff:192.0.2.1`). The one IPv6 formatter of the project (config, capture reader).
+ */
+export function formatIpv6Groups(groups: readonly number[]): string {
+  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    return `::ffff:${groups[6]! >>> 8}.${groups[6]! & 255}.${groups[7]! >>> 8}.${groups[7]! & 255}`;
+  }
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
