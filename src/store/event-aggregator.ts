@@ -123,8 +123,8 @@ export class EventAggregator {
 
   /**
    * The flood path: counts one more event into the open window's row for this source and primary
-   * reason, or into the overflow row once the window is full, without the event itself (nobody
-   * needs to build it). Returns that row; undefined when the event needs a row of its own, or opens
+   * reason, or into the overflow row when no new row may open (the window is full, or this second's
+   * new rows are spent), without the event itself (nobody needs to build it). Returns that row; undefined when the event needs a row of its own, or opens
    * a new window: then build it and {@link add} it.
    */
   bump(time: number, remoteAddress: string, primary: string): AggregateRow | undefined {
