@@ -1,6 +1,6 @@
 /**
  * The web layer's small HTTP helpers on node:http: coded errors (`ApiError`, answered as
- * `{ "error": { "code", "message" } }`), JSON and text replies with the security headers, and a
+ * `{ "error": { "code", "message", ...details } }`, e.g. a ban refusal's `refused` and `address`), JSON and text replies with the security headers, and a
  * request body reader with a hard size cap (a client cannot make the guard buffer without bound).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,16 +18,21 @@ export type ApiErrorCode =
   | 'GG_UNAVAILABLE'
   | 'GG_INTERNAL';
 
-/** An error with its HTTP status and a stable code, answered to the client as it is. */
+/**
+ * An error with its HTTP status and a stable code, answered to the client as it is. `details` are
+ * extra machine fields beside `code` and `message` (plain strings; they never replace those two).
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: ApiErrorCode;
+  readonly details: Readonly<Record<string, string>>;
 
-  constructor(status: number, code: ApiErrorCode, message: string) {
+  constructor(status: number, code: ApiErrorCode, message: string, details: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -53,7 +58,7 @@ export function sendText(res: ServerResponse, status: number, contentType: strin
 }
 
 export function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, headers);
+  sendJson(res, error.status, { error: { ...error.details, code: error.code, message: error.message } }, headers);
 }
 
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {

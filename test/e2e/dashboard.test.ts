@@ -134,7 +134,7 @@ describe.skipIf(!ready)('the dashboard in Chromium, on `ghostguard demo`', () =>
     await expect.poll(async () => new Set(await rows.locator('td:nth-child(5)').allTextContents()).size).toBeGreaterThan(1);
   });
 
-  it('bans an address and unbans it by keyboard (the row goes away); a refused ban shows the API’s reason', async () => {
+  it('bans an address and unbans it by keyboard (the row goes away); a refused ban says why in the page’s language', async () => {
     const address = '192.0.2.99';
     // Markup in a field must stay text: the page never turns API data into elements.
     const reason = '<img src=x id=injected> test ban';
@@ -158,13 +158,14 @@ describe.skipIf(!ready)('the dashboard in Chromium, on `ghostguard demo`', () =>
     expect(await page.locator('#ban-message').textContent()).toBe(`${address} is no longer banned.`);
     expect((await api<{ bans: { address: string }[] }>('/api/bans')).bans.map((b) => b.address)).not.toContain(address);
 
-    // The provider is never banned: the API refuses, and the page says so in the API's words.
+    // The provider is never banned: the API refuses (English message, machine kind), and the page says so in its own words.
     const refusal = await fetch(new URL('/api/bans', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: provider }) });
-    expect([409, 422]).toContain(refusal.status);
-    const { error } = (await refusal.json()) as { error: { message: string } };
+    expect(refusal.status).toBe(409);
+    const { error } = (await refusal.json()) as { error: { message: string; refused: string; address: string } };
+    expect(error).toMatchObject({ refused: 'provider', address: provider, message: `${provider} is the provider's: never banned (only rate-limited)` });
     await page.fill('#ban-address', provider);
     await page.click('#ban-form button[type="submit"]');
-    await expect.poll(() => page.locator('#ban-message').textContent()).toBe(`Not done: ${error.message}`);
+    await expect.poll(() => page.locator('#ban-message').textContent()).toBe(`Not done: ${provider} is your provider’s address: ghostguard never bans it (its calls would stop reaching you).`);
     expect(await page.locator('#ban-message').getAttribute('role')).toBe('alert');
     expect(await page.locator(`#bans-body tr[data-address="${provider}"]`).count()).toBe(0);
   });
@@ -197,8 +198,8 @@ describe.skipIf(!ready)('the dashboard in Chromium, on `ghostguard demo`', () =>
     expect(await page.locator('#bans-title [data-i18n]').textContent()).toBe(dictionary.ja['bans.title']);
     expect(await page.locator('#events-body [data-action="explain"]').first().textContent()).toMatch(new RegExp(`^(${dictionary.ja['events.explain']}|${dictionary.ja['events.hide']})$`));
     expect(await page.locator('#status-wan').textContent()).toBe(`WAN ポート ${wanPort}`);
-    // The ban form's last message (the refusal above) follows the language too; the API's own words stay.
-    expect(await page.locator('#ban-message').textContent()).toMatch(/^実行できませんでした: .+/);
+    // The ban form's last message (the refusal above) follows the language too.
+    expect(await page.locator('#ban-message').textContent()).toBe(`実行できませんでした: ${provider} はプロバイダーのアドレスです。ghostguard は決して遮断しません（着信が届かなくなるため）。`);
     await expect.poll(() => page.locator(`#event-detail-${key} .explanation`).textContent()).toBe(stored.explanation.ja);
     expect(await page.locator(`#event-detail-${key} .explanation`).getAttribute('lang')).toBe('ja');
     await screenshot(page, 'desktop-ja');

@@ -1,8 +1,13 @@
 /**
  * `GET /api/bans`, `POST /api/bans` (a manual ban: `{ address, reason?, durationS? }`, null duration =
  * until removed), `DELETE /api/bans/{address}` (URL-encoded; a CIDR block as `10.0.0.0%2F8`).
- * The defense layer refuses to ban the provider, the LAN or a registered phone: 409 GG_BAN_REFUSED.
+ * The defense layer refuses to ban the provider, the LAN or a registered phone: 409 GG_BAN_REFUSED;
+ * an address that is not one: 422 GG_INVALID. Both carry `error.refused` (the `BanRefusal` kind) and
+ * `error.address` (the address asked for) beside the English `message`, for a translated display.
+ * Unbanning an address that is not banned: 404 GG_NOT_FOUND with `error.address`.
  */
+import { formatCidr, parseCidr } from '../../config/cidr.js';
+import type { BanRefusal } from '../../defense/bans/ban-control.js';
 import type { Ban } from '../../store/ban-store.js';
 import { ApiError, readJson, sendEmpty, sendJson } from '../http-kit.js';
 import type { Route } from '../route-table.js';
@@ -29,8 +34,9 @@ export function banRoutes(state: WebState): Route[] {
         const request = banRequest(body);
         const outcome = bans.add({ ...request, source: 'manual' });
         if (!outcome.ok) {
-          if (outcome.refused === 'invalid') throw new ApiError(422, 'GG_INVALID', outcome.message);
-          throw new ApiError(409, 'GG_BAN_REFUSED', outcome.message);
+          const details = refusalDetails(outcome.refused, request.address);
+          if (outcome.refused === 'invalid') throw new ApiError(422, 'GG_INVALID', outcome.message, details);
+          throw new ApiError(409, 'GG_BAN_REFUSED', outcome.message, details);
         }
         sendJson(res, 201, { ban: banJson(outcome.ban), dryRun: outcome.dryRun });
       },
@@ -41,12 +47,18 @@ export function banRoutes(state: WebState): Route[] {
       auth: true,
       handler: ({ res, params }) => {
         const address = params['address']!;
-        if (address.length > 64) throw new ApiError(422, 'GG_INVALID', 'not an address or CIDR block');
-        if (!bans.remove(address)) throw new ApiError(404, 'GG_NOT_FOUND', `no ban of ${address}`);
+        if (address.length > 64) throw new ApiError(422, 'GG_INVALID', 'not an address or CIDR block', { refused: 'invalid' });
+        if (!bans.remove(address)) throw new ApiError(404, 'GG_NOT_FOUND', `no ban of ${address}`, { address });
         sendEmpty(res, 204);
       },
     },
   ];
+}
+
+/** The machine fields of a refused ban: the kind, and the address in the form the message names it. */
+function refusalDetails(refused: BanRefusal, requested: string): Record<string, string> {
+  const cidr = parseCidr(requested);
+  return { refused, address: typeof cidr === 'string' ? requested : formatCidr(cidr) };
 }
 
 export function banJson(ban: Ban): Record<string, unknown> {
@@ -65,7 +77,7 @@ function banRequest(body: unknown): { address: string; reason: string; durationM
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(422, 'GG_INVALID', 'the body must be a JSON object { address, reason?, durationS? }');
   const b = body as Record<string, unknown>;
   if (typeof b['address'] !== 'string' || b['address'].length === 0 || b['address'].length > 64) {
-    throw new ApiError(422, 'GG_INVALID', 'address must be an IP address or CIDR block, e.g. 198.51.100.7 or 198.51.100.0/24');
+    throw new ApiError(422, 'GG_INVALID', 'address must be an IP address or CIDR block, e.g. 198.51.100.7 or 198.51.100.0/24', { refused: 'invalid' });
   }
   const reason = b['reason'] ?? 'manual';
   if (typeof reason !== 'string' || reason.length > 200) throw new ApiError(422, 'GG_INVALID', 'reason must be a string of at most 200 characters');

@@ -1,12 +1,15 @@
 /**
  * The dashboard's HTTP client for /api/*: JSON in and out, coded errors surfaced as ApiError, and a
- * 401 reported once to `onUnauthorized` (the page then shows the "token needed" form).
+ * 401 reported once to `onUnauthorized` (the page then shows the "token needed" form). An error's
+ * machine fields (a ban refusal's `refused` kind and `address`) are kept for a translated display.
  */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.refused = typeof details.refused === 'string' ? details.refused : null;
+    this.address = typeof details.address === 'string' ? details.address : null;
   }
 }
 
@@ -56,15 +59,17 @@ export class Api {
     if (response.status === 401) this.#onUnauthorized();
     let code = `http-${response.status}`;
     let message = response.statusText;
+    let details = {};
     try {
       const body = await response.json();
       if (body && typeof body.error === 'object' && body.error !== null) {
         code = String(body.error.code ?? code);
         message = String(body.error.message ?? message);
+        details = body.error;
       }
     } catch {
       // not JSON: keep the status line
     }
-    throw new ApiError(response.status, code, message);
+    throw new ApiError(response.status, code, message, details);
   }
 }

@@ -3,6 +3,7 @@
  * the live stream, mounts every panel, and shows the "token needed" form when the API answers 401.
  */
 import { mountActivity } from './activity-panel.js';
+import { errorText } from './api-errors.js';
 import { Api } from './api.js';
 import { mountBans } from './bans-panel.js';
 import { mountCharts } from './charts-panel.js';
@@ -41,16 +42,22 @@ function main() {
       byId('main').hidden = true;
       byId('login-token').focus();
     }),
-    /** A failed background load: shown in the footer, not in the user's way. */
+    /** A failed background load: shown in the footer (in the page's language), not in the user's way. */
     report(error) {
       if (error?.status === 401) return;
       const note = byId('problem');
       note.hidden = false;
-      note.textContent = i18n.t('common.problem', { message: error?.message ?? String(error) });
+      app.problem = errorText(error);
+      showProblem();
       clearTimeout(app.problemTimer);
       app.problemTimer = setTimeout(() => (note.hidden = true), 8000);
     },
   };
+  // The footer note is kept as keys: it follows a change of language while it shows.
+  const showProblem = () => {
+    if (app.problem) byId('problem').textContent = i18n.t('common.problem', { message: i18n.t(app.problem.key, app.problem.params) });
+  };
+  i18n.onChange(showProblem);
 
   const language = byId('lang');
   language.value = i18n.lang;

@@ -1,8 +1,10 @@
 /**
  * Bans: the list (expiry countdown, strikes), a form to ban an address, and an unban button per row
  * that asks for confirmation in place. The API's refusals (409, 422: e.g. "that is your provider")
- * are shown as it words them. The list follows the stream's `ban` events.
+ * are shown in the page's language (api-errors.js; the API's English words for a code it does not
+ * know). The list follows the stream's `ban` events.
  */
+import { errorText } from './api-errors.js';
 import { byId, cell, el, keepingFocus } from './dom.js';
 import { formatFullTime, formatNumber, formatUntil } from './format.js';
 
@@ -14,16 +16,20 @@ export function mountBans(app) {
   const message = byId('ban-message');
   const state = { bans: [], confirming: null, busy: false };
 
-  /** The last message, kept as a dictionary key so that it follows a change of language. */
+  /**
+   * The last message, kept as a dictionary key so that it follows a change of language; `why` (an
+   * errorText result, also keys) fills its `{message}`.
+   */
   let said = null;
   const showMessage = () => {
     if (said === null) return;
-    message.textContent = t(said.key, said.params);
+    const params = said.why ? { ...said.params, message: t(said.why.key, said.why.params) } : said.params;
+    message.textContent = t(said.key, params);
     message.className = `form-message ${said.kind}`;
     message.setAttribute('role', said.kind === 'error' ? 'alert' : 'status');
   };
-  const say = (key, params, kind) => {
-    said = { key, params, kind };
+  const say = (key, params, kind, why = null) => {
+    said = { key, params, kind, why };
     showMessage();
   };
 
@@ -78,7 +84,8 @@ export function mountBans(app) {
       await api.delete(`/api/bans/${encodeURIComponent(address)}`);
       say('bans.removed', { address }, 'ok');
     } catch (error) {
-      say(error.status === 404 ? 'bans.notFound' : 'bans.failed', { address, message: error.message }, 'error');
+      if (error?.status === 404) say('bans.notFound', { address }, 'error');
+      else say('bans.failed', {}, 'error', errorText(error));
     }
     state.confirming = null;
     await load();
@@ -108,7 +115,7 @@ export function mountBans(app) {
       form.reset();
       await load();
     } catch (error) {
-      say('bans.failed', { message: error.message }, 'error');
+      say('bans.failed', {}, 'error', errorText(error));
     } finally {
       state.busy = false;
     }

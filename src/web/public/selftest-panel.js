@@ -2,6 +2,7 @@
  * "Am I protected?": POST /api/selftest sends a scanner's INVITE and an OPTIONS to the guard's public
  * address from outside, and shows per port whether a ghost call would ring there, in plain words.
  */
+import { errorText } from './api-errors.js';
 import { byId, el } from './dom.js';
 
 const VERDICT_CLASS = { RANG: 'bad', ANSWERED: 'warn', SILENT: 'ok' };
@@ -9,6 +10,11 @@ const VERDICT_CLASS = { RANG: 'bad', ANSWERED: 'warn', SILENT: 'ok' };
 export function mountSelftest(app) {
   const { api, i18n } = app;
   const t = (k, p) => i18n.t(k, p);
+  /** A failed call's words in the page's language (api-errors.js). */
+  const said = (error) => {
+    const { key, params } = errorText(error);
+    return t(key, params);
+  };
   const button = byId('selftest-run');
   const out = byId('selftest-result');
   let result = null;
@@ -20,7 +26,7 @@ export function mountSelftest(app) {
     button.textContent = running ? t('selftest.running') : t('selftest.run');
     out.setAttribute('aria-busy', String(running));
     if (error !== null) {
-      out.replaceChildren(el('p', { class: 'error', role: 'alert' }, t('selftest.failed', { message: error.message })));
+      out.replaceChildren(el('p', { class: 'error', role: 'alert' }, t('selftest.failed', { message: said(error) })));
       return;
     }
     if (result === null) {
