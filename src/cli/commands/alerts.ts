@@ -5,11 +5,11 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { channelsFromConfig } from '../../alerts/channels-from-config.js';
 import { testAlert } from '../../alerts/test-alert.js';
 import { formatConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load-config.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 
 export const alertsUsage = `Usage: ghostguard alerts test --config FILE [--timeout SECONDS]
@@ -20,30 +20,15 @@ reports, per channel, whether it got through and what the far end answered.
 Exit status: 0 when every channel worked, 1 when one did not (or none is configured), 2 on usage errors.`;
 
 export async function alertsCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard alerts: ${(error as Error).message}\n${alertsUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${alertsUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    io.err(`ghostguard alerts: ${message}\n${alertsUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('alerts', alertsUsage, args, io, {
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      timeout: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'test') return usage('the only subcommand is "test"');
   if (v.config === undefined) return usage('--config FILE is required');
   let timeoutMs: number | undefined;

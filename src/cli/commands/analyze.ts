@@ -9,7 +9,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyzeCaptures, type AnalysisResult } from '../../analyze/analyzer.js';
 import { formatHtmlReport } from '../../analyze/html-report.js';
 import { JsonLinesWriter } from '../../analyze/json-lines.js';
@@ -17,6 +16,7 @@ import { resolveProviderOption, type NameResolver } from '../../analyze/provider
 import { formatTerminalReport } from '../../analyze/terminal-report.js';
 import { readCaptures, type CaptureStats } from '../../analyze/capture/read-capture.js';
 import type { CaptureProblem } from '../../analyze/capture/captured-message.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 import { ProgressBar } from './analyze-progress.js';
 
@@ -42,29 +42,19 @@ export interface AnalyzeCommandDeps {
 }
 
 export async function analyzeCommand(args: string[], io: CliIo, deps: AnalyzeCommandDeps = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        provider: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        html: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return usage(io, (error as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${analyzeUsage}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length === 0) return usage(io, 'no capture file given');
-  if (v.json && v.html !== undefined) return usage(io, '--json and --html cannot be combined');
-  if (v.html !== undefined && v.html.length === 0) return usage(io, '--html needs a file name');
+  const parsed = parseCommandArgs('analyze', analyzeUsage, args, io, {
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      html: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
+  if (parsed.positionals.length === 0) return usage('no capture file given');
+  if (v.json && v.html !== undefined) return usage('--json and --html cannot be combined');
+  if (v.html !== undefined && v.html.length === 0) return usage('--html needs a file name');
 
   let provider = null;
   if (v.provider !== undefined) {
@@ -150,9 +140,4 @@ export async function analyzeCommand(args: string[], io: CliIo, deps: AnalyzeCom
     }
   }
   return fileProblems > 0 || stoppedBy !== null ? 1 : 0;
-}
-
-function usage(io: CliIo, message: string): number {
-  io.err(`ghostguard analyze: ${message}\n${analyzeUsage}\n`);
-  return 2;
 }

@@ -3,8 +3,8 @@
  * (src/web). Where the guard is: `--url`, else the dashboard of `--config FILE`, else
  * http://127.0.0.1:8080; the token: `--token`, else GHOSTGUARD_TOKEN, else the config's.
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_DASHBOARD_URL } from '../../web/api-client.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 import { API_OPTIONS, apiClient, withApi } from './api-target.js';
 import { parseDuration } from './events.js';
@@ -33,26 +33,12 @@ interface BanJson {
 }
 
 export async function bansCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { ...API_OPTIONS, reason: { type: 'string' }, duration: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.err(`ghostguard bans: ${(error as Error).message}\n${bansUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${bansUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    io.err(`ghostguard bans: ${message}\n${bansUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('bans', bansUsage, args, io, {
+    allowPositionals: true,
+    options: { ...API_OPTIONS, reason: { type: 'string' }, duration: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   const [action, address, ...extra] = parsed.positionals;
   if (action === undefined) return usage('say list, add ADDRESS or remove ADDRESS');
   if (action !== 'list' && action !== 'add' && action !== 'remove') return usage(`unknown action '${action}'`);

@@ -8,7 +8,6 @@
  * - `export`: the scanner addresses the guard has seen, from the event store, as text, JSON or CSV.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseCidr, type Cidr } from '../../config/cidr.js';
 import type { Config } from '../../config/config.js';
 import { formatConfigError } from '../../config/config-error.js';
@@ -20,6 +19,7 @@ import { readBlocklist, sourceOf } from '../../defense/blocklist/read-blocklist.
 import { collectSightings, formatSightings, type ExportFormat } from '../../defense/blocklist/scanner-export.js';
 import { openStore } from '../../store/open-store.js';
 import { systemClock } from '../../util/clock.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 import { parseDuration } from './events.js';
 
@@ -38,35 +38,20 @@ export: the scanner addresses the guard has seen (first/last seen, requests, fam
   --since DURATION       only scanners seen in the last DURATION`;
 
 export async function blocklistCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        store: { type: 'string' },
-        expires: { type: 'string', default: '7d' },
-        protect: { type: 'string', multiple: true },
-        timeout: { type: 'string', default: '30s' },
-        format: { type: 'string', default: 'txt' },
-        since: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard blocklist: ${(error as Error).message}\n${blocklistUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${blocklistUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    io.err(`ghostguard blocklist: ${message}\n${blocklistUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('blocklist', blocklistUsage, args, io, {
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      store: { type: 'string' },
+      expires: { type: 'string', default: '7d' },
+      protect: { type: 'string', multiple: true },
+      timeout: { type: 'string', default: '30s' },
+      format: { type: 'string', default: 'txt' },
+      since: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   const [action, ...rest] = parsed.positionals;
   if (action !== 'import' && action !== 'export') return usage('say import or export');
 

@@ -2,11 +2,11 @@
  * `ghostguard check-config FILE`: validates a config file and prints what the guard would do with it.
  * Every problem is listed at once, each located (file:line:column) and coded. Exit 0 when valid, 1 not.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
 import { describeConfig } from '../../config/describe-config.js';
 import { formatConfigError } from '../../config/config-error.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 
 export const checkConfigUsage = `Usage: ghostguard check-config FILE
@@ -16,21 +16,9 @@ where it listens on each leg, which provider addresses it trusts, what strangers
 Exit status: 0 when the config is valid, 1 when not, 2 on usage errors.`;
 
 export async function checkConfigCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.err(`ghostguard check-config: ${(error as Error).message}\n${checkConfigUsage}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${checkConfigUsage}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length !== 1) {
-    io.err(`ghostguard check-config: give exactly one config file\n${checkConfigUsage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('check-config', checkConfigUsage, args, io, { allowPositionals: true, options: {} });
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.positionals.length !== 1) return parsed.usageError('give exactly one config file');
   const file = resolve(io.cwd, parsed.positionals[0]!);
   const result = loadConfig(file);
   if (!result.ok) {

@@ -9,7 +9,6 @@
  * `no-alias` / `unknown-alias`), one from a --provider address only for its Request-URI.
  */
 import { validate } from '../../sip/validate.js';
-import { parseArgs } from 'node:util';
 import { AddressSet } from '../../config/address-set.js';
 import { parseIp } from '../../config/ip-address.js';
 import { classify, type FingerprintLabel } from '../../defense/fingerprint/classify.js';
@@ -23,6 +22,7 @@ import { isSipError } from '../../sip/errors.js';
 import type { SipMessage } from '../../sip/message.js';
 import { parseMessage } from '../../sip/parse.js';
 import { makeFlow } from '../../transport/flow.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 import { expandFiles, MAX_MESSAGE_READ, readHead, readProblem, type FileEntry } from '../message-files.js';
 
@@ -80,34 +80,24 @@ export interface ClassifyReport {
 }
 
 export async function classifyCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        source: { type: 'string' },
-        provider: { type: 'string', multiple: true },
-        'provider-domain': { type: 'string' },
-        unknown: { type: 'string', default: 'drop' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return usage(io, (error as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${classifyUsage}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length === 0) return usage(io, 'no file given');
-  if (v.source !== undefined && parseIp(v.source) === null) return usage(io, `--source: '${v.source}' is not an IP address`);
+  const parsed = parseCommandArgs('classify', classifyUsage, args, io, {
+    allowPositionals: true,
+    options: {
+      source: { type: 'string' },
+      provider: { type: 'string', multiple: true },
+      'provider-domain': { type: 'string' },
+      unknown: { type: 'string', default: 'drop' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
+  if (parsed.positionals.length === 0) return usage('no file given');
+  if (v.source !== undefined && parseIp(v.source) === null) return usage(`--source: '${v.source}' is not an IP address`);
   const providerList = v.provider ?? [];
   const providers = AddressSet.parse(providerList);
-  if (!providers.ok) return usage(io, `--provider: ${providers.errors.map((e) => `'${providerList[e.index]}': ${e.message}`).join('; ')}`);
-  if (v.unknown !== 'drop' && v.unknown !== '403' && v.unknown !== '404') return usage(io, '--unknown must be drop, 403 or 404');
+  if (!providers.ok) return usage(`--provider: ${providers.errors.map((e) => `'${providerList[e.index]}': ${e.message}`).join('; ')}`);
+  if (v.unknown !== 'drop' && v.unknown !== '403' && v.unknown !== '404') return usage('--unknown must be drop, 403 or 404');
   const options: ClassifyOptions = {
     providers: providers.set,
     providerDomain: v['provider-domain'] ?? providerList[0] ?? '(no --provider given)',
@@ -127,11 +117,6 @@ export async function classifyCommand(args: string[], io: CliIo): Promise<number
     io.out(v.json ? `${JSON.stringify(report)}\n` : formatReport(report));
   }
   return failures === 0 ? 0 : 1;
-}
-
-function usage(io: CliIo, message: string): number {
-  io.err(`ghostguard classify: ${message}\n${classifyUsage}\n`);
-  return 2;
 }
 
 /** One file through the guard's WAN-leg rules. Pure apart from reading the file. */

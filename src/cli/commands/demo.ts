@@ -6,7 +6,6 @@
  * guard's own explanations.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DemoLab, type LabPlan } from '../../lab/demo-lab.js';
 import type { LabTally } from '../../lab/lab-tally.js';
 import { describeEvent, planLines, tallyLine, tallyLines } from '../../lab/lab-words.js';
@@ -19,6 +18,7 @@ import { tapEvents } from '../../web/event-tap.js';
 import { startDashboard } from '../../web/start-dashboard.js';
 import type { WebServer } from '../../web/web-server.js';
 import { consoleLogger, isLogLevel } from '../console-logger.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 
 export const demoUsage = `Usage: ghostguard demo [options]
@@ -139,35 +139,20 @@ async function runDemo(args: DemoArgs, store: Store, io: CliIo): Promise<number>
 }
 
 function parseDemoArgs(args: string[], io: CliIo): DemoArgs | number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        duration: { type: 'string' },
-        seed: { type: 'string' },
-        lang: { type: 'string', default: 'en' },
-        store: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        'log-level': { type: 'string', default: 'warn' },
-        'dashboard-port': { type: 'string' },
-        'no-dashboard': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard demo: ${(error as Error).message}\n${demoUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${demoUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    io.err(`ghostguard demo: ${message}\n${demoUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('demo', demoUsage, args, io, {
+    options: {
+      duration: { type: 'string' },
+      seed: { type: 'string' },
+      lang: { type: 'string', default: 'en' },
+      store: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      'log-level': { type: 'string', default: 'warn' },
+      'dashboard-port': { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   const duration = v.duration === undefined ? null : Number(v.duration);
   if (duration !== null && !(Number.isFinite(duration) && duration > 0 && duration <= 86_400)) return usage('--duration takes a number of seconds from 1 to 86400');
   const seed = v.seed === undefined ? undefined : Number(v.seed);

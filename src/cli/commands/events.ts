@@ -5,12 +5,12 @@
  * guard runs). Floods show as one row per source and time window, with a count.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { EventQuery } from '../../store/event-store.js';
 import type { StoredEvent } from '../../store/guard-event.js';
 import { openStore } from '../../store/open-store.js';
 import { systemClock } from '../../util/clock.js';
 import type { ApiEvent } from '../../web/event-row.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 import { API_OPTIONS, apiClient, withApi } from './api-target.js';
 
@@ -30,35 +30,20 @@ Lists the most recent requests the guard blocked, newest first, with why. Asks t
   --json           one JSON object per row`;
 
 export async function eventsCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ...API_OPTIONS,
-        store: { type: 'string' },
-        limit: { type: 'string', default: '20' },
-        since: { type: 'string' },
-        reason: { type: 'string' },
-        source: { type: 'string' },
-        lang: { type: 'string', default: 'en' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard events: ${(error as Error).message}\n${eventsUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${eventsUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string) => {
-    io.err(`ghostguard events: ${message}\n${eventsUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('events', eventsUsage, args, io, {
+    options: {
+      ...API_OPTIONS,
+      store: { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      since: { type: 'string' },
+      reason: { type: 'string' },
+      source: { type: 'string' },
+      lang: { type: 'string', default: 'en' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   const limit = Number(v.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return usage('--limit must be a whole number from 1 to 1000');
   if (v.lang !== 'en' && v.lang !== 'ja') return usage('--lang must be en or ja');

@@ -4,13 +4,13 @@
  * addresses come from the guard's own RFC 3263 lookup (NAPTR, SRV, A, AAAA; every record), plus
  * `--trusted` extras; the rules list them with their TTLs and say to refresh when the DNS changes.
  */
-import { parseArgs } from 'node:util';
 import { parseCidr, type Cidr } from '../../config/cidr.js';
 import type { TransportName } from '../../config/config.js';
 import { iptablesRules, nftablesRules, type RouterAddress } from '../../defense/nftables/router-rules.js';
 import type { DnsResolver } from '../../proxy/provider/dns-resolver.js';
 import { resolveProvider } from '../../proxy/provider/resolve-provider.js';
 import { systemDnsResolver } from '../../proxy/provider/system-dns-resolver.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 
 export const firewallUsage = `Usage: ghostguard firewall --provider DOMAIN [options]
@@ -38,33 +38,18 @@ export function firewallCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 export async function runFirewall(args: string[], io: CliIo, deps: FirewallDeps): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        provider: { type: 'string' },
-        format: { type: 'string', default: 'nftables' },
-        port: { type: 'string', multiple: true },
-        transport: { type: 'string', default: 'udp,tcp' },
-        trusted: { type: 'string', multiple: true },
-        dns: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard firewall: ${(error as Error).message}\n${firewallUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${firewallUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    io.err(`ghostguard firewall: ${message}\n${firewallUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('firewall', firewallUsage, args, io, {
+    options: {
+      provider: { type: 'string' },
+      format: { type: 'string', default: 'nftables' },
+      port: { type: 'string', multiple: true },
+      transport: { type: 'string', default: 'udp,tcp' },
+      trusted: { type: 'string', multiple: true },
+      dns: { type: 'string', multiple: true },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   if (v.provider === undefined || v.provider.trim() === '') return usage('give --provider DOMAIN');
   if (v.format !== 'nftables' && v.format !== 'iptables') return usage('--format must be nftables or iptables');
   const transports = v.transport.split(',').map((t) => t.trim().toLowerCase());

@@ -2,11 +2,11 @@
  * `ghostguard parse FILE... [--json]`: parses raw SIP messages (one per file, or every file of a
  * folder) and shows what the guard would read from them. Exit 0 when every file parses and validates.
  */
-import { parseArgs } from 'node:util';
 import { parseMessage } from '../../sip/parse.js';
 import { summarizeMessage, type MessageSummary } from '../../sip/summarize.js';
 import { validate } from '../../sip/validate.js';
 import { isSipError } from '../../sip/errors.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 import { formatSummary } from '../format-summary.js';
 import { expandFiles, MAX_MESSAGE_READ, readHead, readProblem, type FileEntry } from '../message-files.js';
@@ -29,21 +29,9 @@ interface FileReport {
 }
 
 export async function parseCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.err(`ghostguard parse: ${(error as Error).message}\n${parseUsage}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${parseUsage}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length === 0) {
-    io.err(`ghostguard parse: no file given\n${parseUsage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('parse', parseUsage, args, io, { allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.positionals.length === 0) return parsed.usageError('no file given');
   const files = await expandFiles(parsed.positionals, io.cwd);
   let failures = 0;
   for (const file of files) {

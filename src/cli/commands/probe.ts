@@ -3,11 +3,11 @@
  * each port and says, per port and in one verdict line, whether a ghost call would ring there.
  * `--expect silent` makes it a check for scripts: exit 1 when anything rang or answered.
  */
-import { parseArgs } from 'node:util';
 import { ProbeError } from '../../probe/probe-error.js';
 import type { PortReport, ProbeReport } from '../../probe/probe-report.js';
 import { parseProbeTarget, MAX_PROBE_PORTS } from '../../probe/probe-target.js';
 import { DEFAULT_TIMEOUT_MS, probe } from '../../probe/probe.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 
 export const probeUsage = `Usage: ghostguard probe HOST[:PORT[-PORT]] [options]
@@ -40,33 +40,18 @@ export function portLine(r: PortReport): string {
 }
 
 export async function probeCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        tcp: { type: 'boolean' },
-        timeout: { type: 'string' },
-        from: { type: 'string' },
-        expect: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard probe: ${(error as Error).message}\n${probeUsage}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(`${probeUsage}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    io.err(`ghostguard probe: ${message}\n${probeUsage}\n`);
-    return 2;
-  };
+  const parsed = parseCommandArgs('probe', probeUsage, args, io, {
+    allowPositionals: true,
+    options: {
+      tcp: { type: 'boolean' },
+      timeout: { type: 'string' },
+      from: { type: 'string' },
+      expect: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, usageError: usage } = parsed;
   if (parsed.positionals.length !== 1) return usage('give one target: HOST[:PORT[-PORT]]');
   if (v.expect !== undefined && v.expect !== 'silent') return usage('--expect takes only "silent"');
   const timeoutMs = v.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(v.timeout);

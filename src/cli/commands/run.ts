@@ -5,7 +5,6 @@
  * (dashboard and listeners closed, events flushed to the store).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load-config.js';
 import { startAlerts } from '../../alerts/start-alerts.js';
@@ -17,6 +16,7 @@ import { authSetup } from '../../web/auth.js';
 import { tapEvents } from '../../web/event-tap.js';
 import { startDashboard } from '../../web/start-dashboard.js';
 import { consoleLogger, isLogLevel } from '../console-logger.js';
+import { parseCommandArgs } from '../command-args.js';
 import type { CliIo } from '../io.js';
 
 export const runUsage = `Usage: ghostguard run --config FILE [--log-level debug|info|warn|error]
@@ -25,33 +25,19 @@ Runs the guard with the given config (see \`ghostguard check-config\`). Phones r
 its LAN leg; only the provider's calls for those registrations reach them. Stop with Ctrl-C.`;
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'log-level': { type: 'string', default: 'info' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`ghostguard run: ${(error as Error).message}\n${runUsage}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${runUsage}\n`);
-    return 0;
-  }
+  const parsed = parseCommandArgs('run', runUsage, args, io, {
+    options: {
+      config: { type: 'string', short: 'c' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
   const level = parsed.values['log-level']!;
   if (!isLogLevel(level)) {
     io.err(`ghostguard run: --log-level must be debug, info, warn or error\n`);
     return 2;
   }
-  if (parsed.values.config === undefined) {
-    io.err(`ghostguard run: --config FILE is required\n${runUsage}\n`);
-    return 2;
-  }
+  if (parsed.values.config === undefined) return parsed.usageError('--config FILE is required');
   const file = resolve(io.cwd, parsed.values.config);
   const result = loadConfig(file);
   if (!result.ok) {
