@@ -1,20 +1,2 @@
-/** TEST ONLY: guard events as the WAN gate records them, for digest tests. */
-import type { GuardEvent } from '../../store/guard-event.js';
-
-export function digestEvent(time: number, source: string, extra: Partial<GuardEvent> = {}): GuardEvent {
-  return {
-    time,
-    flow: { transport: 'udp', localAddress: '192.0.2.30', localPort: 5071, remoteAddress: source, remotePort: 5060 },
-    leg: 'wan',
-    method: 'INVITE',
-    requestUri: 'sip:100@192.0.2.30',
-    from: '"sipvicious"<sip:100@1.1.1.1>;tag=6ce1',
-    to: '"sipvicious"<sip:100@1.1.1.1>',
-    userAgent: 'friendly-scanner',
-    callId: `call-${time}-${source}`,
-    reasons: ['not-from-provider'],
-    family: 'sipvicious',
-    explanation: { en: `Blocked a call from ${source}.`, ja: `${source} からの着信をブロックしました。` },
-    ...extra,
-  };
-}
+/** TEST ONLY: guard events as the WAN gate records them, for digest tests (the store's fixture). */
+export { scannerEvent as digestEvent } from '../../store/test-kit.js';
