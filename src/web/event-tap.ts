@@ -6,8 +6,8 @@
  * subscriber that throws is unsubscribed (and reported to `onListenerError`) rather than allowed to
  * break recording.
  */
-import type { EventStore } from '../store/event-store.js';
 import type { GuardEvent } from '../store/guard-event.js';
+import { hookedStore } from '../store/hooked-store.js';
 import type { Store } from '../store/store.js';
 
 export type EventListener = (event: GuardEvent) => void;
@@ -24,7 +24,6 @@ export interface EventTap {
 export function tapEvents(store: Store, onListenerError: (error: unknown) => void = () => {}): EventTap {
   const listeners = new Set<EventListener>();
   const counters = new Set<CountListener>();
-  const events = store.events;
   const tell = <L extends (...args: never[]) => void>(set: Set<L>, call: (listener: L) => void): void => {
     for (const listener of set) {
       try {
@@ -35,30 +34,14 @@ export function tapEvents(store: Store, onListenerError: (error: unknown) => voi
       }
     }
   };
-  const bump = events.bump?.bind(events);
-  const tapped: EventStore = {
-    record(event) {
-      events.record(event);
-      tell(listeners, (listener) => listener(event));
+  const tapped = hookedStore(store, {
+    recorded: (event) => tell(listeners, (listener) => listener(event)),
+    counted: (time, row) => {
+      if (counters.size > 0) tell(counters, (listener) => listener(time, row.family));
     },
-    ...(bump === undefined
-      ? {}
-      : {
-          bump(time, remoteAddress, primaryReason) {
-            const counted = bump(time, remoteAddress, primaryReason);
-            if (counted !== undefined && counters.size > 0) tell(counters, (listener) => listener(time, counted.family));
-            return counted;
-          },
-        }),
-    flush: () => events.flush(),
-    query: (query) => events.query(query),
-    count: (filter) => events.count(filter),
-    tally: (by, filter, limit) => events.tally(by, filter, limit),
-    prune: (now) => events.prune(now),
-    stats: () => events.stats(),
-  };
+  });
   return {
-    store: { events: tapped, bindings: store.bindings, bans: store.bans, settings: store.settings, close: () => store.close() },
+    store: tapped,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
