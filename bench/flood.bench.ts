@@ -35,7 +35,7 @@
  * Needs root (namespaces, raw socket), gcc, kamailio, ip, ss. Every flood is bounded in count and
  * time (sender.c); every namespace and child is removed/ended by PID at the end, also on Ctrl-C.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -425,6 +425,12 @@ async function main(): Promise<number> {
       log.line('modules by inclusive time (a module counts once per sample):');
       for (const h of hotModules) log.line(`  ${h.selfPercent.toFixed(1).padStart(5)}%  ${h.name}`);
     }
+    const readersDir = profileDir === null ? null : join(profileDir, 'wan-readers');
+    const hotReader: HotFunction[] = readersDir !== null && existsSync(readersDir) ? topFunctions(readersDir) : [];
+    if (hotReader.length > 0) {
+      log.line('one of its WAN reader processes, top functions by self time:');
+      for (const h of hotReader) log.line(`  ${h.selfPercent.toFixed(1).padStart(5)}%  ${h.name}  ${h.where}`);
+    }
     if (kamailio.pid !== undefined && kamailio.exitCode === null) process.kill(kamailio.pid, 'SIGTERM');
     for (const ns of namespaces.splice(0)) ns.remove();
 
@@ -458,7 +464,7 @@ async function main(): Promise<number> {
             highest: { ghostguard: gg, ghostguardNoBans: ggNoBans, kamailio: kam, nodeDgramFloor: floor },
             ratio: { ghostguard: ratio(gg), ghostguardNoBans: ratio(ggNoBans), target: 1, met: (ratio(gg) ?? 0) >= 1 },
             guardStats,
-            profile: { functions: hot, modules: hotModules },
+            profile: { functions: hot, modules: hotModules, readerFunctions: hotReader },
             rss,
             legit,
           },

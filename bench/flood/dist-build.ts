@@ -15,6 +15,7 @@ function staleModule(dir = join(ROOT, 'src')): string | null {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
+      if (entry.name === 'test-kit') continue; // excluded from the build, as test-kit.ts files are (tsconfig.build.json)
       const found = staleModule(path);
       if (found !== null) return found;
       continue;

@@ -47,6 +47,11 @@ export interface WanConfig {
   readonly public: HostPort | null;
   /** Present exactly when `transports` includes `tls`. */
   readonly tls: TlsFiles | null;
+  /**
+   * Processes besides the guard that read the WAN UDP socket under a flood (`proxy/wan-readers/`):
+   * `auto` is one per core (none on one core, at most 4); 0 keeps all reading in the guard.
+   */
+  readonly readers: number | 'auto';
 }
 
 export interface LanConfig {
@@ -115,6 +120,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   'wan.transports': Object.freeze(['udp', 'tcp'] as TransportName[]),
   /** Learned from the provider's responses (Via received / rport). */
   'wan.public': null,
+  /** One WAN reader process per core (none on one core, at most 4). */
+  'wan.readers': 'auto' as number | 'auto',
   /** The port of lan.listen when it is written without one. */
   'lan.port': 5060,
   /** Private, link-local and loopback ranges (RFC 1918, RFC 4193, RFC 3927, RFC 4291). */

@@ -66,7 +66,7 @@ describe('parseConfig: the contract of issue 3', () => {
     const c = ok(MINIMAL);
     expect(c.provider.registrar).toBeNull();
     expect(c.provider.trusted.size).toBe(0);
-    expect(c.wan).toEqual({ listen: { address: '0.0.0.0', family: 4, port: 0 }, transports: ['udp', 'tcp'], public: null, tls: null });
+    expect(c.wan).toEqual({ listen: { address: '0.0.0.0', family: 4, port: 0 }, transports: ['udp', 'tcp'], public: null, tls: null, readers: 'auto' });
     expect(c.lan.listen.port).toBe(5060);
     expect(c.lan.transports).toEqual(['udp', 'tcp']);
     expect(c.lan.allow.toStrings()).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '127.0.0.0/8', 'fc00::/7', 'fe80::/10', '::1']);
@@ -331,5 +331,22 @@ events:
       'events.retention_days',
     ]);
     expect(list.every((e) => e.code === 'GG_ERR_CONFIG' && e.source === 'ghostguard.yaml')).toBe(true);
+  });
+});
+
+describe('parseConfig: wan.readers', () => {
+  const withReaders = (value: string) => `${MINIMAL}wan:\n  readers: ${value}\n`;
+
+  it('is auto by default, and takes auto or a whole number of processes', () => {
+    expect(ok(MINIMAL).wan.readers).toBe('auto');
+    expect(ok(withReaders('auto')).wan.readers).toBe('auto');
+    expect(ok(withReaders('0')).wan.readers).toBe(0);
+    expect(ok(withReaders('3')).wan.readers).toBe(3);
+  });
+
+  it('refuses other words and numbers out of range, where they are written', () => {
+    expect(only(errors(withReaders('many')), 'wan.readers').message).toBe('expected auto or a whole number of processes (0..16); found "many"');
+    expect(only(errors(withReaders('17')), 'wan.readers').message).toBe('17 is out of range (0..16)');
+    expect(only(errors(withReaders('1.5')), 'wan.readers').message).toMatch(/expected a whole number \(0\.\.16\)/);
   });
 });

@@ -3,7 +3,7 @@
  * {@link CONFIG_DEFAULTS} and recording every error through the {@link ConfigReader}.
  */
 import { resolve } from 'node:path';
-import { isSeq } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
 import { AddressSet } from './address-set.js';
 import { formatCidr, parseCidr, type Cidr } from './cidr.js';
 import {
@@ -29,7 +29,7 @@ import { isLoopbackIp, isUnspecifiedIp, parseIp } from './ip-address.js';
 export const CONFIG_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ['', ['provider', 'wan', 'lan', 'store', 'dashboard', 'policy', 'events', 'defense', 'alerts']],
   ['provider', ['domain', 'registrar', 'trusted']],
-  ['wan', ['listen', 'transports', 'public', 'tls']],
+  ['wan', ['listen', 'transports', 'public', 'tls', 'readers']],
   ['wan.tls', ['cert', 'key', 'port']],
   ['lan', ['listen', 'allow', 'transports', 'tls']],
   ['lan.tls', ['cert', 'key', 'port']],
@@ -118,8 +118,21 @@ function readWan(r: ConfigReader, { entry, keys }: { entry: Entry; keys: Section
   const transports = readTransports(r, r.child(keys, entry, 'transports'), ['udp', 'tcp', 'tls'], CONFIG_DEFAULTS['wan.transports']);
   const publicAddress = readHostPort(r, r.child(keys, entry, 'public'));
   const tls = readTls(r, keys, entry, transports, 'wan', ctx);
-  const value = listen ? { listen, transports, public: publicAddress, tls } : null;
+  const readers = readReaders(r, r.child(keys, entry, 'readers'));
+  const value = listen ? { listen, transports, public: publicAddress, tls, readers } : null;
   return { entry: listenEntry, value };
+}
+
+/** `wan.readers`: `auto` or a whole number of processes, 0 to 16. */
+function readReaders(r: ConfigReader, entry: Entry): number | 'auto' {
+  const node = entry.node;
+  if (node === null) return CONFIG_DEFAULTS['wan.readers'];
+  if (isScalar(node) && typeof node.value === 'string') {
+    if (node.value.trim().toLowerCase() === 'auto') return 'auto';
+    r.error(entry.path, node, `expected auto or a whole number of processes (0..16); found "${node.value}"`);
+    return CONFIG_DEFAULTS['wan.readers'];
+  }
+  return r.int(entry, 0, 16) ?? CONFIG_DEFAULTS['wan.readers'];
 }
 
 /**

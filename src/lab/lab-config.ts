@@ -27,6 +27,7 @@ export function labConfigText(input: LabConfigInput): string {
     'wan:',
     `  listen: ${input.wanAddress}:0`,
     '  transports: [udp]',
+    '  readers: 0 # the demo shows every refusal in full; its few scanners need no reader processes',
     'lan:',
     `  listen: ${input.lan.address}:${input.lan.port}`,
     `  allow: [${input.phoneAddress}/32]`,

@@ -7,6 +7,7 @@
  * listens, the WAN port and the provider addresses it trusts. `stop()` closes everything and flushes
  * the store (and closes it when the guard opened it).
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config, TransportName } from '../config/config.js';
 import type { Classification, RateState } from '../policy/gate-context.js';
@@ -32,6 +33,7 @@ import { bindingsByUser, lanGateContext, wanGateContext } from './guard-gate.js'
 import { GuardStats, type GuardStatsSnapshot } from './guard-stats.js';
 import { LegTransports } from './leg-transports.js';
 import { MessagePipeline } from './message-pipeline.js';
+import { isSharedTransport, readerCount, WanReaders, type WanReadersStats } from './wan-readers/wan-readers.js';
 import { initialPublic, PUBLIC_ADDRESS_SETTING } from './public-address.js';
 import { NatKeepAlive, STREAM_KEEP_ALIVE, UDP_KEEP_ALIVE } from './nat-keep-alive.js';
 import type { ProviderAddressBook, ProviderTarget } from './provider-book.js';
@@ -136,6 +138,8 @@ export class Guard {
   #running: Running | undefined;
   /** The nftables offload and the blocklists (`defense.nftables`, `defense.blocklists`). */
   #kernelAndLists: KernelAndLists | undefined;
+  /** Processes reading the WAN UDP sockets beside the guard (`wan.readers`). */
+  #readers: WanReaders | undefined;
   #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   /** The message being handled (synchronously), for latency samples. */
   #current: { leg: Leg; method: string; t0: number } | undefined;
@@ -181,7 +185,9 @@ export class Guard {
         logger,
       });
       await this.#kernelAndLists.start();
+      await this.#startReaders(this.#running);
     } catch (err) {
+      await this.#readers?.stop();
       await transports.closeAll();
       if (ownsStore) store.close();
       this.#state = 'stopped';
@@ -201,6 +207,7 @@ export class Guard {
     running.housekeeping?.cancel();
     running.transactions.close();
     running.providers.stop?.();
+    await this.#readers?.stop();
     await running.transports.closeAll();
     await this.#kernelAndLists?.stop();
     running.defense.stop();
@@ -209,14 +216,14 @@ export class Guard {
     this.#logger.info('guard stopped');
   }
 
-  /** Counters for the dashboard and metrics. */
-  stats(): GuardStatsSnapshot & { relay: RelayStats | null } {
+  /** Counters for the dashboard and metrics; `readers`: the WAN reader processes (null when the guard reads alone). */
+  stats(): GuardStatsSnapshot & { relay: RelayStats | null; readers: WanReadersStats | null } {
     const r = this.#running;
     const relay =
       r === undefined
         ? null
         : { transactions: r.transactions.stats(), registrations: r.registrations.stats(), calls: r.calls.stats(), dialogs: r.dialogs.stats() };
-    return { ...this.#stats.snapshot(), relay };
+    return { ...this.#stats.snapshot(), relay, readers: this.#readers?.stats() ?? null };
   }
 
   /** The nftables offload (null when `defense.nftables` is off) and each blocklist followed: for the dashboard and API. */
@@ -362,6 +369,49 @@ export class Guard {
       send: () => this.#sendKeepAlive(ctx),
     });
     return { store, ownsStore, providers, transports, addresses, transactions, dialogs, registrations, calls, watch, keepAlive, pipeline, defense, housekeeping: undefined };
+  }
+
+  /**
+   * `wan.readers`: reader processes for the WAN UDP socket, when they can stand in for the guard's
+   * decision (a stranger's request is always dropped only with `policy.unknown: drop`) and the
+   * provider book can tell them the provider's addresses.
+   */
+  async #startReaders(running: Running): Promise<void> {
+    const { config } = this;
+    const count = readerCount(config.wan.readers, availableParallelism());
+    const udp = running.transports.pick('wan', 'udp');
+    const trustedEntries = running.providers.trustedEntries?.bind(running.providers);
+    if (count === 0 || udp === undefined || udp.kind !== 'udp' || !isSharedTransport(udp) || trustedEntries === undefined) return;
+    if (config.policy.unknown !== 'drop') {
+      this.#logger.info('WAN reader processes are off: policy.unknown answers strangers, which only the guard can do');
+      return;
+    }
+    const stats = this.#stats;
+    const pipeline = running.pipeline;
+    this.#readers = new WanReaders({
+      count,
+      transport: udp,
+      trustedEntries,
+      // Together the readers hand over about as many new sources a second as may open event rows.
+      handOverPerSecond: Math.max(20, Math.ceil(config.events.newSourcesPerSecond / count)),
+      sampleWindowMs: config.events.aggregateWindowSeconds * 1000,
+      logger: this.#logger,
+      sink: {
+        strangerRequests: (flow, reason, method, n) => {
+          try {
+            pipeline.strangerRequests(flow, reason, method, n);
+          } catch (err) {
+            stats.proxy('internal-error');
+            this.#logger.error('error while applying a WAN reader tally', { error: String(err) });
+          }
+        },
+        count: (what, n) => {
+          for (let i = 0; i < n; i++) stats.proxy(what);
+        },
+      },
+    });
+    const reading = await this.#readers.start();
+    if (!reading) this.#logger.info('the guard reads its WAN UDP socket itself (no reader process could start)');
   }
 
   #startTimers(running: Running): void {

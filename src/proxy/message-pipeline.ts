@@ -36,7 +36,9 @@ import type { Leg } from '../store/guard-event.js';
 import { drop, type Verdict } from '../policy/verdict.js';
 import { buildResponse } from '../transaction/build-response.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
+import type { Flow } from '../transport/flow.js';
 import type { DropReport, Received } from '../transport/transport.js';
+import type { TallyReason } from './wan-readers/reader-protocol.js';
 import { newAliasToken } from './alias-token.js';
 import type { CallRelay } from './call-relay.js';
 import { tokenOfUri } from './contact-alias.js';
@@ -62,6 +64,15 @@ export interface PipelineDeps {
   readonly bindingsByUser: (user: string) => readonly Binding[];
 }
 
+/** The decisions a WAN reader's tally stands for (`strangerRequests`), made once. */
+const TALLIED: Readonly<Record<TallyReason | 'banned' | 'flood', Verdict>> = Object.freeze({
+  'not-from-provider': drop(['not-from-provider']),
+  flood: drop(['not-from-provider', 'flood']),
+  malformed: drop(['malformed']),
+  'too-large': drop(['too-large']),
+  banned: drop(['banned']),
+});
+
 export class MessagePipeline {
   readonly #d: PipelineDeps;
 
@@ -78,7 +89,7 @@ export class MessagePipeline {
       const banned = decideBanned(source, { isBanned: this.#d.isBanned, isProvider: (a) => ctx.providers.has(a) });
       if (banned !== null) {
         stats.message(leg, null);
-        this.#refused(leg, received, null, banned);
+        this.#refused(leg, received.flow, received.data, null, banned);
         return;
       }
     }
@@ -86,13 +97,45 @@ export class MessagePipeline {
     const msg = parseMessage(data, { framing });
     if (isSipError(msg)) {
       stats.message(leg, null);
-      this.#refused(leg, received, null, decideUnparsable(msg, source, { isProvider: (a) => ctx.providers.has(a) }));
+      this.#refused(leg, received.flow, received.data, null, decideUnparsable(msg, source, { isProvider: (a) => ctx.providers.has(a) }));
       return;
     }
     stats.message(leg, msg.isRequest ? msg.method : null, !msg.isRequest);
     if (!msg.isRequest) this.#response(leg, msg, received);
     else if (leg === 'wan') this.#wanRequest(msg, received);
     else this.#lanRequest(msg, received);
+  }
+
+  /**
+   * Requests a WAN reader process refused on the guard's behalf (`wan-readers/`): `count` requests
+   * from one stranger, whose decision was never in doubt (dropped: `reason`, or `banned` once the
+   * source is banned). Each gets what `receive` gives such a request after its decision: the
+   * stats, the rate limiter (so floods are still banned), the refusal count (so are guessers and
+   * scanners), and its count in the source's event row. A row opened here has no message to label
+   * or quote: the reader hands a source's first request over whole, so this happens only when the
+   * reader's hand-over budget was spent.
+   */
+  strangerRequests(flow: Flow, reason: TallyReason, method: string | null, count: number): void {
+    const { ctx, stats } = this.#d;
+    const source = flow.remote.address;
+    if (ctx.providers.has(source)) {
+      // The provider's address reached the reader later than the provider's requests did.
+      for (let i = 0; i < count; i++) stats.proxy('wan-reader-provider-missed');
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      if (this.#d.isBanned(source)) {
+        stats.message('wan', null);
+        this.#refused('wan', flow, undefined, null, TALLIED.banned);
+      } else if (reason !== 'not-from-provider') {
+        stats.message('wan', null);
+        this.#refused('wan', flow, undefined, null, TALLIED[reason]);
+      } else {
+        stats.message('wan', method);
+        const limited = this.#d.wanGate.rate(source) === 'limited';
+        this.#refused('wan', flow, undefined, null, limited ? TALLIED.flood : TALLIED['not-from-provider']);
+      }
+    }
   }
 
   /**
@@ -146,7 +189,7 @@ export class MessagePipeline {
       this.#watchRequestUri(msg, flow.remote.address);
     }
     const verdict = decideInbound({ msg, flow }, this.#d.wanGate);
-    if (verdict.action !== 'relay') return this.#refused('wan', received, msg, verdict);
+    if (verdict.action !== 'relay') return this.#refused('wan', received.flow, received.data, msg, verdict);
     this.#d.stats.verdict('wan', 'relay', verdict.reasons[0] ?? null);
     if (msg.method === 'ACK') return calls.ack(msg, flow, 'wan');
     if (msg.method === 'CANCEL') return this.#transact('wan', msg, received, (server) => calls.cancel(msg, server, flow));
@@ -157,7 +200,7 @@ export class MessagePipeline {
     const { calls, registrations } = this.#d;
     const flow = received.flow;
     const verdict = decideLanRequest({ msg, flow }, this.#d.lanGate);
-    if (verdict.action !== 'relay') return this.#refused('lan', received, msg, verdict);
+    if (verdict.action !== 'relay') return this.#refused('lan', received.flow, received.data, msg, verdict);
     this.#d.stats.verdict('lan', 'relay', null);
     if (msg.method === 'ACK') {
       const matched = this.#d.ctx.transactions.receiveRequest(msg, flow);
@@ -208,18 +251,18 @@ export class MessagePipeline {
    * the first of its source and reason in the aggregation window, else only counted into that row,
    * which is all a flood's repeats cost.
    */
-  #refused(leg: Leg, received: Received, msg: SipMessage | null, verdict: Verdict): void {
+  #refused(leg: Leg, flow: Flow, data: Buffer | undefined, msg: SipMessage | null, verdict: Verdict): void {
     const { ctx, stats, events } = this.#d;
     const primary = verdict.reasons[0] ?? null;
     stats.verdict(leg, verdict.action, primary);
     if (verdict.action === 'reject' && msg !== null && verdict.status !== undefined) {
       const response = buildResponse(msg, verdict.status, reasonPhrase(verdict.status), { toTag: newAliasToken().slice(0, 12) });
-      if (!isSipError(response)) ctx.sendStateless(response, received.flow);
+      if (!isSipError(response)) ctx.sendStateless(response, flow);
     }
     const time = ctx.clock.now();
-    if (primary !== null && events.bump?.(time, received.flow.remote.address, primary) !== undefined) return;
+    if (primary !== null && events.bump?.(time, flow.remote.address, primary) !== undefined) return;
     const full = msg === null ? verdict : labelNow(verdict, msg, this.#d.wanGate);
-    events.record(guardEvent({ time, flow: received.flow, leg, verdict: full, msg, data: received.data, providerDomain: this.#d.providerDomain }));
+    events.record(guardEvent({ time, flow, leg, verdict: full, msg, ...(data === undefined ? {} : { data }), providerDomain: this.#d.providerDomain }));
   }
 }
 

@@ -22,6 +22,12 @@ export interface ProviderAddressBook {
   targets(): readonly ProviderTarget[];
   /** One line per trusted address or block, for the start-up log. */
   describe(): string[];
+  /**
+   * Every address and block `has` answers true for, as IP literals and CIDR strings: for the WAN
+   * reader processes (`wan-readers/`), which hand the provider's datagrams to the guard. Without
+   * it, the guard reads its WAN sockets itself.
+   */
+  trustedEntries?(): string[];
   start?(): Promise<void>;
   stop?(): void;
 }

@@ -19,6 +19,7 @@ import { classifyDatagram } from './classify-datagram.js';
 import { excerpt } from './excerpt.js';
 import { addressFamily, formatEndpoint, makeFlow, normalizeAddress, sameEndpoint, type Endpoint } from './flow.js';
 import { safeHooks, type SafeHooks } from './safe-hooks.js';
+import { setReading, sharableFd } from './udp-socket-sharing.js';
 import { resolveLimits, type TransportLimits } from './limits.js';
 import { TransportError } from './transport-error.js';
 import { isFlow, targetEndpoint, type SendTarget, type Transport, type TransportOptions } from './transport.js';
@@ -35,6 +36,14 @@ interface Bound {
   readonly socket: Socket;
   readonly local: Endpoint;
   readonly family: 4 | 6;
+}
+
+/** A bound socket other processes can read from (`wan-readers/`): its index in this transport and its descriptor. */
+export interface SharedUdpSocket {
+  readonly index: number;
+  readonly fd: number;
+  readonly type: 'udp4' | 'udp6';
+  readonly local: Endpoint;
 }
 
 export class UdpTransport implements Transport {
@@ -62,6 +71,11 @@ export class UdpTransport implements Transport {
       await this.close();
       throw err;
     }
+  }
+
+  /** The largest datagram handled as a message (bigger ones are reported `too-large`). */
+  get maxMessageSize(): number {
+    return this.#limits.maxMessageSize;
   }
 
   address(): Endpoint {
@@ -106,6 +120,33 @@ export class UdpTransport implements Transport {
     await Promise.all(bound.map((b) => new Promise<void>((resolve) => b.socket.close(() => resolve()))));
   }
 
+  /**
+   * The bound sockets, for reader processes to read from as well (`proxy/wan-readers/`); null when
+   * this Node cannot share them (see `udp-socket-sharing.ts`) or the transport is not listening.
+   */
+  sharedSockets(): readonly SharedUdpSocket[] | null {
+    if (this.#state !== 'listening' || this.#bound.length === 0) return null;
+    const shared: SharedUdpSocket[] = [];
+    for (const [index, bound] of this.#bound.entries()) {
+      const fd = sharableFd(bound.socket);
+      if (fd === null) return null;
+      shared.push({ index, fd, type: bound.family === 6 ? 'udp6' : 'udp4', local: bound.local });
+    }
+    return shared;
+  }
+
+  /** Stops (false) or restarts (true) reading in this process, while readers elsewhere read; sending goes on. */
+  setReading(on: boolean): boolean {
+    return this.#bound.every((b) => setReading(b.socket, on));
+  }
+
+  /** A datagram another process read from socket `index`: handled exactly as one read here. */
+  inject(index: number, data: Buffer, remote: { readonly address: string; readonly port: number }): void {
+    const bound = this.#bound[index];
+    if (bound === undefined || this.#state !== 'listening') return;
+    this.#onDatagram(bound, data, remote);
+  }
+
   #bind(endpoint: Endpoint): Promise<Bound> {
     const family = addressFamily(endpoint.address);
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
@@ -136,7 +177,7 @@ export class UdpTransport implements Transport {
     }
   }
 
-  #onDatagram(bound: Bound, data: Buffer, rinfo: RemoteInfo): void {
+  #onDatagram(bound: Bound, data: Buffer, rinfo: Pick<RemoteInfo, 'address' | 'port'>): void {
     const at = this.#hooks.now();
     const flow = makeFlow('udp', bound.local, { address: rinfo.address, port: rinfo.port });
     switch (classifyDatagram(data, this.#limits.maxMessageSize)) {

@@ -13,6 +13,7 @@
  * the compiled {@link AddressSet}; never DNS. An IPv4-mapped IPv6 address (`::ffff:203.0.113.10`)
  * matches its IPv4 form.
  */
+import { isIPv4 } from 'node:net';
 import type { AddressSet } from '../../config/address-set.js';
 import type { TransportName } from '../../config/config.js';
 import { formatIp, parseIp, unmapIp } from '../../config/ip-address.js';
@@ -120,6 +121,9 @@ export class ProviderAddresses {
   /** Is `address` (an IP literal, possibly IPv4-mapped or with a zone) one of the provider's? */
   has(address: string): boolean {
     if (this.dns.has(address)) return true;
+    // A dotted IPv4 address as the kernel writes it is already canonical: no parsing (a flood's
+    // every datagram asks), unless configured blocks need the parsed address.
+    if (this.trusted === null && isIPv4(address)) return this.learnedSet.has(address);
     const ip = parseIp(address, true);
     if (ip === null) return false;
     const plain = unmapIp(ip);
@@ -149,6 +153,11 @@ export class ProviderAddresses {
   targets(): readonly ProviderTarget[] {
     for (const lookup of this.lookups) if (lookup.targets.length > 0) return lookup.targets;
     return [];
+  }
+
+  /** Every address and block `has` answers true for (DNS answers, learned addresses, `provider.trusted`). */
+  trustedEntries(): string[] {
+    return [...this.dns, ...this.learnedSet.list().map((l) => l.address), ...(this.trusted?.toStrings() ?? [])];
   }
 
   /** One line per trusted address or block, for the start-up log. */

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReaderCore, type ReaderCoreOptions } from './reader-core.js';
+import { TALLY_FIELDS, type ReaderTally } from './reader-protocol.js';
+
+const SCANNERS = join(import.meta.dirname, '../../../test/fixtures/scanners');
+const fixture = (name: string): Buffer => Buffer.from(readFileSync(join(SCANNERS, name), 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+const INVITE = fixture('sipvicious-svmap-invite.sip');
+const OPTIONS = fixture('sipvicious-svmap-options.sip');
+const RESPONSE = Buffer.from('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.30:5080;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n', 'latin1');
+const ACK = Buffer.from('ACK sip:100@192.0.2.30 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.66:5060;branch=z9hG4bK2\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:100@192.0.2.30>;tag=2\r\nCall-ID: y\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n', 'latin1');
+const GARBAGE = Buffer.from('INVITE this is not SIP at all\r\n\r\n', 'latin1');
+
+function core(options: Partial<ReaderCoreOptions> = {}) {
+  let now = 1_700_000_040_000; // the start of a sample window (windows are aligned to the epoch, as the guard's event windows)
+  const handed: Array<{ index: number; address: string; port: number; data: Buffer }> = [];
+  const c = new ReaderCore(
+    { maxMessageSize: 65_535, handOverPerSecond: 10, sampleWindowMs: 60_000, now: () => now, ...options },
+    (index, data, address, port) => handed.push({ index, data, address, port }),
+  );
+  return { c, handed, advance: (ms: number) => (now += ms) };
+}
+
+function entries(tally: ReaderTally | null): Array<{ index: number; address: string; port: number; reason: string; method: string | null; count: number }> {
+  const out = [];
+  const e = tally?.e ?? [];
+  for (let k = 0; k < e.length; k += TALLY_FIELDS) {
+    out.push({ index: e[k] as number, address: e[k + 1] as string, port: e[k + 2] as number, reason: e[k + 3] as string, method: e[k + 4] as string | null, count: e[k + 5] as number });
+  }
+  return out;
+}
+
+describe('ReaderCore: what a WAN reader does with a datagram', () => {
+  it('hands every datagram from a provider address over whole, never rationed', () => {
+    const { c, handed } = core({ handOverPerSecond: 1 });
+    c.setTrusted(['203.0.113.10', '198.51.100.0/28', '2001:db8::10']);
+    for (let i = 0; i < 5; i++) expect(c.datagram(0, INVITE, '203.0.113.10', 5060)).toBe('trusted');
+    expect(c.datagram(0, INVITE, '198.51.100.7', 5060)).toBe('trusted');
+    expect(c.datagram(0, INVITE, '::ffff:203.0.113.10', 5060)).toBe('trusted');
+    expect(c.datagram(0, INVITE, '2001:db8:0::10', 5060)).toBe('trusted');
+    expect(handed).toHaveLength(8);
+    expect(handed[6]!.address).toBe('::ffff:203.0.113.10');
+    expect(entries(c.takeTally())).toEqual([]);
+  });
+
+  it("hands a stranger's first request over (the guard labels and explains it) and tallies the rest by method", () => {
+    const { c, handed } = core();
+    expect(c.datagram(0, INVITE, '198.51.100.66', 5070)).toBe('handed-over');
+    for (let i = 0; i < 3; i++) expect(c.datagram(0, INVITE, '198.51.100.66', 5070)).toBe('tallied');
+    expect(c.datagram(0, OPTIONS, '198.51.100.66', 5071)).toBe('tallied');
+    expect(c.datagram(1, GARBAGE, '198.51.100.66', 5070)).toBe('handed-over'); // first of its reason
+    expect(c.datagram(1, GARBAGE, '198.51.100.66', 5070)).toBe('tallied');
+    expect(handed.map((h) => h.index)).toEqual([0, 1]);
+    const tally = c.takeTally();
+    expect(tally?.read).toBe(7);
+    expect(entries(tally)).toEqual([
+      { index: 0, address: '198.51.100.66', port: 5070, reason: 'not-from-provider', method: 'INVITE', count: 3 },
+      { index: 0, address: '198.51.100.66', port: 5071, reason: 'not-from-provider', method: 'OPTIONS', count: 1 },
+      { index: 1, address: '198.51.100.66', port: 5070, reason: 'malformed', method: null, count: 1 },
+    ]);
+    expect(c.takeTally()).toBeNull();
+  });
+
+  it('hands a source over again in the next sample window, not before', () => {
+    const { c, advance } = core();
+    expect(c.datagram(0, INVITE, '198.51.100.66', 5060)).toBe('handed-over');
+    advance(59_000);
+    expect(c.datagram(0, INVITE, '198.51.100.66', 5060)).toBe('tallied');
+    advance(60_000);
+    expect(c.datagram(0, INVITE, '198.51.100.66', 5060)).toBe('handed-over');
+  });
+
+  it('rations hand-overs of strangers (a second of them in a burst), then tallies requests and sheds the rest by kind', () => {
+    const { c, handed, advance } = core({ handOverPerSecond: 3 });
+    for (let i = 0; i < 5; i++) c.datagram(0, INVITE, `198.51.100.${i}`, 5060);
+    expect(handed).toHaveLength(3);
+    expect(c.datagram(0, RESPONSE, '198.51.100.99', 5060)).toBe('shed');
+    expect(c.datagram(0, ACK, '198.51.100.99', 5060)).toBe('shed');
+    expect(c.datagram(0, Buffer.from('\r\n\r\n'), '198.51.100.99', 5060)).toBe('shed');
+    expect(c.datagram(0, Buffer.alloc(70_000, 0x41), '198.51.100.99', 5060)).toBe('shed');
+    const tally = c.takeTally();
+    expect(entries(tally).map((e) => `${e.address} ${e.count}`)).toEqual(['198.51.100.3 1', '198.51.100.4 1']);
+    expect(tally?.shed).toEqual({ response: 1, ACK: 1, keepalive: 1, 'too-large': 1 });
+    advance(1000); // a second later the bucket is full again
+    expect(c.datagram(0, RESPONSE, '198.51.100.99', 5060)).toBe('handed-over');
+  });
+
+  it('keeps its tally bounded: requests of sources beyond the cap are counted as lost', () => {
+    const { c } = core({ handOverPerSecond: 0, maxTallyKeys: 2 });
+    for (let i = 0; i < 5; i++) c.datagram(0, INVITE, `198.51.100.${i}`, 5060);
+    const tally = c.takeTally();
+    expect(entries(tally)).toHaveLength(2);
+    expect(tally?.lost).toBe(3);
+    expect(tally?.read).toBe(5);
+  });
+
+  it('learns new provider addresses when the guard sends them', () => {
+    const { c } = core();
+    expect(c.datagram(0, INVITE, '203.0.113.20', 5060)).toBe('handed-over');
+    expect(c.datagram(0, INVITE, '203.0.113.20', 5060)).toBe('tallied');
+    c.setTrusted(['203.0.113.20']);
+    expect(c.datagram(0, INVITE, '203.0.113.20', 5060)).toBe('trusted');
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * What a WAN reader process does with each datagram it reads (`reader-main.ts` wires it to the
+ * sockets and the IPC channel; this part is pure, for tests). The guard's own decision for a
+ * stranger's request is always the same — dropped, `not-from-provider` (or `malformed` /
+ * `too-large` when it does not parse), when `policy.unknown` is `drop` — so a reader can take it
+ * off the guard's hands and report only how many:
+ *
+ * - a datagram from a provider address (the `trusted` entries the guard sends) → handed over whole,
+ *   at once, never rationed: the guard decides, exactly as if it had read it itself;
+ * - a stranger's request → parsed (only to tell a request from garbage, and its method) and
+ *   tallied per source, reason and method; the guard applies the tally every flush (stats, rate
+ *   limits and bans, event rows: `MessagePipeline.strangerRequests`). The first request of each
+ *   source and reason per sample window is handed over whole instead, so that the guard can label
+ *   (fingerprints) and explain the source's event row as it would have;
+ * - anything else from a stranger (a response, an ACK, a keep-alive, an oversized datagram) →
+ *   handed over whole, since the guard's answer to it depends on its state (a response may come
+ *   from a provider address it has yet to learn).
+ *
+ * Hand-overs of strangers' datagrams are rationed (`handOverPerSecond`, a token bucket of a
+ * second's worth): above it they are tallied (requests) or shed and counted (the rest), so a flood
+ * cannot push its bytes through the IPC channel. The tally is bounded (`maxTallyKeys`; beyond it,
+ * requests are counted as lost), and so is the memory of sampled sources (`maxSampledKeys`).
+ */
+import { AddressSet } from '../../config/address-set.js';
+import { formatIp, parseIp, unmapIp } from '../../config/ip-address.js';
+import { isSipError } from '../../sip/errors.js';
+import { parseMessage } from '../../sip/parse.js';
+import { classifyDatagram } from '../../transport/classify-datagram.js';
+import { normalizeAddress } from '../../transport/flow.js';
+import { TALLY_FIELDS, type ReaderTally, type TallyReason } from './reader-protocol.js';
+
+export interface ReaderCoreOptions {
+  readonly maxMessageSize: number;
+  readonly handOverPerSecond: number;
+  readonly sampleWindowMs: number;
+  readonly now: () => number;
+  readonly maxTallyKeys?: number;
+  readonly maxSampledKeys?: number;
+}
+
+/** What became of one datagram. */
+export type ReaderOutcome = 'trusted' | 'handed-over' | 'tallied' | 'shed';
+
+interface TallyEntry {
+  readonly index: number;
+  readonly address: string;
+  readonly port: number;
+  readonly reason: TallyReason;
+  readonly method: string | null;
+  count: number;
+}
+
+const DEFAULT_MAX_TALLY_KEYS = 50_000;
+const DEFAULT_MAX_SAMPLED_KEYS = 10_000;
+
+export class ReaderCore {
+  readonly #o: ReaderCoreOptions;
+  readonly #handOver: (index: number, data: Buffer, address: string, port: number) => void;
+  #exact: ReadonlySet<string> = new Set();
+  #blocks: AddressSet = AddressSet.empty;
+  #tally = new Map<string, TallyEntry>();
+  #sampled = new Set<string>();
+  #sampleWindow = -1;
+  #tokens: number;
+  #refilledAt = -Infinity;
+  #read = 0;
+  #lost = 0;
+  #shed: Record<string, number> = {};
+
+  constructor(options: ReaderCoreOptions, handOver: (index: number, data: Buffer, address: string, port: number) => void) {
+    this.#o = options;
+    this.#handOver = handOver;
+    this.#tokens = options.handOverPerSecond;
+  }
+
+  /** The provider's addresses and blocks: their datagrams always go to the guard whole. */
+  setTrusted(entries: readonly string[]): void {
+    const exact = new Set<string>();
+    const blocks: string[] = [];
+    for (const entry of entries) {
+      if (entry.includes('/')) blocks.push(entry);
+      else exact.add(canonical(entry));
+    }
+    this.#exact = exact;
+    const parsed = AddressSet.parse(blocks);
+    this.#blocks = parsed.ok ? parsed.set : AddressSet.empty;
+  }
+
+  isTrusted(address: string): boolean {
+    if (this.#exact.has(address)) return true;
+    if (address.includes(':') && this.#exact.has(canonical(address))) return true;
+    return this.#blocks.size > 0 && this.#blocks.has(address);
+  }
+
+  datagram(index: number, data: Buffer, rawAddress: string, port: number): ReaderOutcome {
+    this.#read++;
+    const address = normalizeAddress(rawAddress);
+    if (this.isTrusted(address)) {
+      this.#handOver(index, data, rawAddress, port);
+      return 'trusted';
+    }
+    const kind = classifyDatagram(data, this.#o.maxMessageSize);
+    if (kind !== 'message') return this.#handOverOrShed(index, data, rawAddress, port, kind);
+    const msg = parseMessage(data, { framing: 'datagram' });
+    if (isSipError(msg)) return this.#request(index, data, rawAddress, address, port, msg.code === 'SIP_TOO_LARGE' ? 'too-large' : 'malformed', null);
+    if (!msg.isRequest) return this.#handOverOrShed(index, data, rawAddress, port, 'response');
+    if (msg.method === 'ACK') return this.#handOverOrShed(index, data, rawAddress, port, 'ACK');
+    return this.#request(index, data, rawAddress, address, port, 'not-from-provider', msg.method);
+  }
+
+  /** The tally since the last call (null when nothing was read), and a fresh one started. */
+  takeTally(): ReaderTally | null {
+    if (this.#read === 0) return null;
+    const e: Array<string | number | null> = new Array(this.#tally.size * TALLY_FIELDS);
+    let k = 0;
+    for (const entry of this.#tally.values()) {
+      e[k++] = entry.index;
+      e[k++] = entry.address;
+      e[k++] = entry.port;
+      e[k++] = entry.reason;
+      e[k++] = entry.method;
+      e[k++] = entry.count;
+    }
+    const tally: ReaderTally = { t: 'tally', e, read: this.#read, shed: this.#shed, lost: this.#lost };
+    this.#tally = new Map();
+    this.#read = 0;
+    this.#lost = 0;
+    this.#shed = {};
+    return tally;
+  }
+
+  #request(index: number, data: Buffer, rawAddress: string, address: string, port: number, reason: TallyReason, method: string | null): ReaderOutcome {
+    const now = this.#o.now();
+    const window = Math.floor(now / this.#o.sampleWindowMs);
+    if (window !== this.#sampleWindow) {
+      this.#sampleWindow = window;
+      this.#sampled.clear();
+    }
+    const sampleKey = reason === 'not-from-provider' ? address : `${address}\u0000${reason}`;
+    if (!this.#sampled.has(sampleKey) && this.#sampled.size < (this.#o.maxSampledKeys ?? DEFAULT_MAX_SAMPLED_KEYS) && this.#take(now)) {
+      this.#sampled.add(sampleKey);
+      this.#handOver(index, data, rawAddress, port);
+      return 'handed-over';
+    }
+    const key = `${sampleKey}\u0000${method ?? ''}\u0000${index}`;
+    const entry = this.#tally.get(key);
+    if (entry !== undefined) entry.count++;
+    else if (this.#tally.size < (this.#o.maxTallyKeys ?? DEFAULT_MAX_TALLY_KEYS)) this.#tally.set(key, { index, address: rawAddress, port, reason, method, count: 1 });
+    else this.#lost++;
+    return 'tallied';
+  }
+
+  #handOverOrShed(index: number, data: Buffer, rawAddress: string, port: number, kind: string): ReaderOutcome {
+    if (this.#take(this.#o.now())) {
+      this.#handOver(index, data, rawAddress, port);
+      return 'handed-over';
+    }
+    this.#shed[kind] = (this.#shed[kind] ?? 0) + 1;
+    return 'shed';
+  }
+
+  /** One token of the hand-over bucket, refilled first. */
+  #take(now: number): boolean {
+    const rate = this.#o.handOverPerSecond;
+    if (now > this.#refilledAt) {
+      if (this.#refilledAt !== -Infinity) this.#tokens = Math.min(rate, this.#tokens + ((now - this.#refilledAt) * rate) / 1000);
+      this.#refilledAt = now;
+    }
+    if (this.#tokens < 1) return false;
+    this.#tokens--;
+    return true;
+  }
+}
+
+function canonical(address: string): string {
+  const ip = parseIp(address, true);
+  return ip === null ? address : formatIp(unmapIp(ip));
+}

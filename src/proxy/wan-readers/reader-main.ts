@@ -1,0 +1,64 @@
+/**
+ * A WAN reader process (see `wan-readers.ts`): started by the guard with the WAN UDP sockets as
+ * extra stdio descriptors, it reads from them beside the guard and runs {@link ReaderCore} on every
+ * datagram. It holds no state worth keeping: it ends when the guard closes the IPC channel (or
+ * dies), and the guard starts another if it ends on its own.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { ReaderCore } from './reader-core.js';
+import type { FromReader, ReaderInit, ToReader } from './reader-protocol.js';
+
+const send = (message: FromReader): boolean => process.send?.(message) ?? false;
+
+/** A tally is kept back while the IPC channel is backed up (the core goes on counting into it). */
+let congested = false;
+
+function start(init: ReaderInit): void {
+  const core = new ReaderCore(
+    { maxMessageSize: init.maxMessageSize, handOverPerSecond: init.handOverPerSecond, sampleWindowMs: init.sampleWindowMs, now: Date.now },
+    (index, data, address, port) => {
+      send({ t: 'datagram', i: index, a: address, p: port, d: data.toString('base64') });
+    },
+  );
+  core.setTrusted(init.trusted);
+  process.on('message', (message: ToReader) => {
+    if (message.t === 'trusted') core.setTrusted(message.entries);
+  });
+  const sockets: Socket[] = [];
+  let bound = 0;
+  for (const s of init.sockets) {
+    const socket = createSocket({ type: s.type });
+    sockets.push(socket);
+    socket.on('error', (err) => process.stderr.write(`ghostguard wan reader ${process.pid}: socket ${s.index}: ${err.message}\n`));
+    socket.on('message', (data, rinfo) => {
+      try {
+        core.datagram(s.index, data, rinfo.address, rinfo.port);
+      } catch (err) {
+        process.stderr.write(`ghostguard wan reader ${process.pid}: ${String(err)}\n`);
+      }
+    });
+    socket.bind({ fd: s.fd }, () => {
+      if (++bound === init.sockets.length) send({ t: 'ready' });
+    });
+  }
+  setInterval(() => {
+    if (congested) return;
+    const tally = core.takeTally();
+    if (tally === null) return;
+    congested = true;
+    process.send?.(tally, undefined, undefined, () => {
+      congested = false;
+    });
+  }, init.flushMs);
+}
+
+process.once('message', (message: ToReader) => {
+  if (message.t !== 'init') {
+    process.stderr.write(`ghostguard wan reader: expected init, got ${message.t}\n`);
+    process.exit(2);
+  }
+  start(message);
+});
+// The guard went away (stopped, or died): nothing to read for.
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

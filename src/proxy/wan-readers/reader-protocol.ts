@@ -1,0 +1,75 @@
+/**
+ * The messages between the guard and its WAN reader processes (`reader-main.ts`), over the child
+ * process IPC channel (JSON). Datagrams travel base64-encoded; a tally travels as flat arrays.
+ *
+ * guard → reader: `init` once (which descriptors to adopt, the limits), `trusted` whenever the
+ * provider's addresses change (the reader hands every datagram from them to the guard untouched).
+ * reader → guard: `ready` once its sockets read, `datagram` for each datagram it hands over whole,
+ * `tally` every flush with the stranger requests it refused on the guard's behalf.
+ */
+
+/** The socket at `stdio[fd]` of the reader, the transport's socket number `index`. */
+export interface ReaderSocket {
+  readonly index: number;
+  readonly fd: number;
+  readonly type: 'udp4' | 'udp6';
+}
+
+export interface ReaderInit {
+  readonly t: 'init';
+  readonly sockets: readonly ReaderSocket[];
+  /** The transport's limit: a larger datagram is handed over (the guard reports it `too-large`). */
+  readonly maxMessageSize: number;
+  /** Stranger datagrams handed over whole a second at most (first requests of new sources, responses, ACKs, keep-alives), bursts of a second. */
+  readonly handOverPerSecond: number;
+  /** A source's first request is handed over again after this long (the guard's event aggregation window). */
+  readonly sampleWindowMs: number;
+  /** How often the tally is sent. */
+  readonly flushMs: number;
+  readonly trusted: readonly string[];
+}
+
+export interface ReaderTrusted {
+  readonly t: 'trusted';
+  /** Provider addresses and blocks (`ProviderAddressBook.trustedEntries`). */
+  readonly entries: readonly string[];
+}
+
+export type ToReader = ReaderInit | ReaderTrusted;
+
+export interface ReaderReady {
+  readonly t: 'ready';
+}
+
+export interface ReaderDatagram {
+  readonly t: 'datagram';
+  /** Socket index. */
+  readonly i: number;
+  readonly a: string;
+  readonly p: number;
+  /** The bytes, base64. */
+  readonly d: string;
+}
+
+/** Fields of one tally entry in {@link ReaderTally.e}, in order. */
+export const TALLY_FIELDS = 6;
+
+/** Why a tallied request was refused: the reasons the guard itself gives a stranger's request. */
+export type TallyReason = 'not-from-provider' | 'malformed' | 'too-large';
+
+export interface ReaderTally {
+  readonly t: 'tally';
+  /**
+   * Flat entries of {@link TALLY_FIELDS}: socket index, source address, source port (of its first
+   * request), reason, method (null when it did not parse), count.
+   */
+  readonly e: ReadonlyArray<string | number | null>;
+  /** Datagrams read since the last tally (all of them: handed over, tallied and shed). */
+  readonly read: number;
+  /** Stranger datagrams neither tallied nor handed over (the hand-over budget was spent), by kind. */
+  readonly shed: Readonly<Record<string, number>>;
+  /** Requests that could not be tallied (the tally was full while the guard was slow to take it). */
+  readonly lost: number;
+}
+
+export type FromReader = ReaderReady | ReaderDatagram | ReaderTally;

@@ -1,0 +1,187 @@
+/**
+ * The guard with WAN reader processes on loopback sockets: strangers' requests are refused and
+ * counted by the readers exactly as the guard would (stats, event rows with their family, bans),
+ * the provider's datagrams reach the guard whole (a call rings the phone), and the guard reads its
+ * socket itself while no reader runs, then hands it back to a restarted one.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/parse-config.js';
+import { isSipError } from '../../sip/errors.js';
+import { parseMessage } from '../../sip/parse.js';
+import { openStore } from '../../store/open-store.js';
+import type { Store } from '../../store/store.js';
+import { systemClock } from '../../util/clock.js';
+import { Guard } from '../guard.js';
+import type { ProviderAddressBook } from '../provider-book.js';
+import { RecordingLogger, providerInvite, reply } from '../test-kit.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const SVMAP = Buffer.from(
+  readFileSync(join(import.meta.dirname, '../../../test/fixtures/scanners/sipvicious-svmap-invite.sip'), 'latin1').replace(/\r?\n/g, '\r\n'),
+  'latin1',
+);
+
+function waitFor<T>(what: string, attempt: () => T | undefined, ms = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = (): void => {
+      const value = attempt();
+      if (value !== undefined) resolve(value);
+      else if (Date.now() - started > ms) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
+async function udp(address: string): Promise<Socket> {
+  const socket = createSocket('udp4');
+  cleanups.push(() => new Promise<void>((done) => socket.close(() => done())));
+  await new Promise<void>((done) => socket.bind(0, address, done));
+  return socket;
+}
+
+interface Setup {
+  guard: Guard;
+  store: Store;
+  wanPort: number;
+  lanPort: number;
+  registrar: Socket;
+  alias: () => string;
+}
+
+/** A guard with `readers` reader processes; its provider (a registrar answering 200) on 127.0.0.1. */
+async function start(readers: number, defense = ''): Promise<Setup> {
+  const registrar = await udp('127.0.0.1');
+  let alias = '';
+  registrar.on('message', (data, from) => {
+    const msg = parseMessage(data);
+    if (isSipError(msg) || !msg.isRequest || msg.method !== 'REGISTER') return;
+    alias = (msg.get('Contact') ?? '').replace(/^<|>.*$/g, '');
+    const ok = reply(msg, 200, 'OK', [`Contact: <${alias}>;expires=600`], 'r1').replace(/;rport/, `;received=127.0.0.1;rport=${from.port}`);
+    registrar.send(Buffer.from(ok, 'latin1'), from.port, from.address);
+  });
+  const lanPort = 30_000 + Math.floor(Math.random() * 20_000);
+  const result = parseConfig(
+    `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${registrar.address().port}\nwan:\n  listen: 127.0.0.1:0\n  transports: [udp]\n  readers: ${readers}\nlan:\n  listen: 127.0.0.1:${lanPort}\n  allow: [127.0.0.1]\n  transports: [udp]\nstore: ":memory:"\n${defense}`,
+    'readers.yaml',
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const providers: ProviderAddressBook = {
+    has: (a) => a === '127.0.0.1',
+    learn: () => true,
+    targets: () => [{ transport: 'udp', address: '127.0.0.1', port: registrar.address().port }],
+    describe: () => ['127.0.0.1'],
+    trustedEntries: () => ['127.0.0.1'],
+  };
+  const store = openStore(':memory:', { clock: systemClock });
+  cleanups.push(() => store.close());
+  const guard = new Guard(result.config, { store, providers, logger: new RecordingLogger() });
+  await guard.start();
+  cleanups.push(() => guard.stop());
+  return { guard, store, wanPort: guard.status().wanPort, lanPort, registrar, alias: () => alias };
+}
+
+const wanDrops = (guard: Guard): number => guard.stats().verdicts['wan drop'] ?? 0;
+
+describe('WAN reader processes', () => {
+  it("refuse and count a stranger's requests as the guard does: stats, one labelled event row, and a ban", async () => {
+    const { guard, store, wanPort } = await start(2, 'defense:\n  bans:\n    refused: 40\n');
+    const readers = guard.stats().readers;
+    expect(readers).toMatchObject({ readers: 2, running: 2, guardReads: false });
+    const scanner = await udp('127.0.0.2');
+    for (let i = 0; i < 30; i++) scanner.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('30 refusals', () => (wanDrops(guard) === 30 ? true : undefined));
+    expect(guard.stats().messages['wan INVITE']).toBe(30);
+    expect(guard.stats().drops['not-from-provider']).toBe(30);
+    store.events.flush();
+    const rows = store.events.query({ source: '127.0.0.2' }).events;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ count: 30, family: 'sipvicious', method: 'INVITE' });
+    expect(rows[0]!.reasons[0]).toBe('not-from-provider');
+
+    // The 40th refusal bans the source (defense.bans.refused); later requests are dropped as banned.
+    for (let i = 0; i < 20; i++) scanner.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('50 refusals', () => (wanDrops(guard) === 50 ? true : undefined));
+    expect(guard.bans.list().map((b) => b.address)).toContain('127.0.0.2');
+    expect(guard.stats().drops['banned']).toBe(10);
+    expect(guard.stats().readers?.read).toBeGreaterThanOrEqual(50);
+  });
+
+  it("pass the provider's datagrams to the guard whole: a provider call rings the phone", async () => {
+    const { guard, wanPort, lanPort, registrar, alias } = await start(2);
+    expect(guard.stats().readers?.running).toBe(2);
+    const phone = await udp('127.0.0.1');
+    let received = '';
+    phone.on('message', (data) => (received += data.toString('latin1')));
+    const contact = `sip:alice@127.0.0.1:${phone.address().port}`;
+    phone.send(
+      Buffer.from(
+        [
+          'REGISTER sip:voip.example.test SIP/2.0',
+          `Via: SIP/2.0/UDP 127.0.0.1:${phone.address().port};branch=z9hG4bKrd1;rport`,
+          'Max-Forwards: 70',
+          'From: <sip:alice@voip.example.test>;tag=a',
+          'To: <sip:alice@voip.example.test>',
+          'Call-ID: readers-reg',
+          'CSeq: 1 REGISTER',
+          `Contact: <${contact}>`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+        'latin1',
+      ),
+      lanPort,
+      '127.0.0.1',
+    );
+    await waitFor('200 to REGISTER', () => (received.includes('SIP/2.0 200') ? true : undefined));
+    received = '';
+    registrar.send(Buffer.from(providerInvite(alias()).replace(/203\.0\.113\.10/g, '127.0.0.1'), 'latin1'), wanPort, '127.0.0.1');
+    const invite = await waitFor('INVITE at the phone', () => (received.includes('INVITE sip:') ? received : undefined));
+    expect(invite.startsWith(`INVITE ${contact} SIP/2.0`)).toBe(true);
+    expect(guard.stats().readers?.handedOver).toBeGreaterThanOrEqual(2); // the REGISTER's 200 and the INVITE
+  });
+
+  it('leave the reading to the guard while none runs, and take it back once restarted', async () => {
+    const { guard, wanPort } = await start(1);
+    const [pid] = guard.stats().readers!.pids;
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('the guard reading itself', () => (guard.stats().readers?.guardReads === true ? true : undefined));
+    const scanner = await udp('127.0.0.3');
+    for (let i = 0; i < 5; i++) scanner.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('5 refusals read by the guard', () => (wanDrops(guard) === 5 ? true : undefined));
+    const back = await waitFor('a restarted reader', () => {
+      const r = guard.stats().readers!;
+      return r.running === 1 && !r.guardReads ? r : undefined;
+    });
+    expect(back.restarts).toBe(1);
+    expect(back.pids[0]).not.toBe(pid);
+    for (let i = 0; i < 5; i++) scanner.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('10 refusals', () => (wanDrops(guard) === 10 ? true : undefined));
+    expect(guard.stats().readers!.read).toBeGreaterThanOrEqual(5);
+  });
+
+  it('end with the guard', async () => {
+    const { guard } = await start(2);
+    const pids = guard.stats().readers!.pids;
+    expect(pids).toHaveLength(2);
+    await guard.stop();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('stay off with wan.readers: 0', async () => {
+    const { guard, wanPort } = await start(0);
+    expect(guard.stats().readers).toBeNull();
+    const scanner = await udp('127.0.0.2');
+    scanner.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('the refusal', () => (wanDrops(guard) === 1 ? true : undefined));
+  });
+});
