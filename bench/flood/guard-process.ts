@@ -56,7 +56,8 @@ export class GuardProcess {
     });
   }
 
-  static async start(ns: Netns, dir: string, defenseYaml: string | null, nodeArgs: readonly string[] = []): Promise<GuardProcess> {
+  /** `readers`: `wan.readers` (null: the config's default, auto). */
+  static async start(ns: Netns, dir: string, defenseYaml: string | null, nodeArgs: readonly string[] = [], readers: string | null = null): Promise<GuardProcess> {
     const config = join(dir, 'ghostguard.yaml');
     writeFileSync(
       config,
@@ -67,6 +68,7 @@ export class GuardProcess {
         'wan:',
         `  listen: ${GUARD_WAN.address}:${GUARD_WAN.port}`,
         '  transports: [udp]',
+        ...(readers === null ? [] : [`  readers: ${readers}`]),
         'lan:',
         `  listen: ${GUARD_LAN.address}:${GUARD_LAN.port}`,
         '  transports: [udp]',
@@ -109,11 +111,27 @@ export class GuardProcess {
     return JSON.parse((await line).slice(6)) as GuardSnapshot;
   }
 
-  /** VmRSS and VmHWM in KiB. */
-  memory(): { rssKiB: number; hwmKiB: number } {
-    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
+  /**
+   * Memory of the guard and its WAN reader processes (its child processes), summed, KiB: VmRSS,
+   * VmHWM (each process's own peak) and Pss (shared pages, such as Node's code, split between the
+   * processes that share them: what they cost the machine together).
+   */
+  memory(): { rssKiB: number; hwmKiB: number; pssKiB: number; processes: number } {
+    const pids = [this.pid, ...childrenOf(this.pid)];
+    let rssKiB = 0;
+    let hwmKiB = 0;
+    let pssKiB = 0;
+    for (const pid of pids) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        rssKiB += kib(status, 'VmRSS');
+        hwmKiB += kib(status, 'VmHWM');
+        pssKiB += kib(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+      } catch {
+        // ended meanwhile
+      }
+    }
+    return { rssKiB, hwmKiB, pssKiB, processes: pids.length };
   }
 
   /** SIGTERM by PID (the guard flushes its store), SIGKILL after 5 s. */
@@ -134,6 +152,19 @@ export class GuardProcess {
     }, 5000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+function kib(text: string, key: string): number {
+  return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+}
+
+/** Child process ids of `pid` (its main thread's children: the guard forks its readers from it). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 

@@ -30,6 +30,7 @@ describe('describeConfig (ghostguard check-config)', () => {
       'Registrar: found by RFC 3263 lookup (NAPTR, SRV, A/AAAA) of voip.example.test',
       'Trusts provider addresses: RFC 3263 lookup of voip.example.test + 203.0.113.0/28, and wherever REGISTER responses come from',
       'WAN leg: udp+tcp on 192.0.2.30, port chosen at first start and kept',
+      'WAN UDP socket read by: one reader process per core beside the guard (none on one core, at most 4), which count a flood for it',
       "Public address: learned from the provider's responses (Via received/rport)",
       'LAN leg: udp+tcp on 10.77.0.1, port 5060',
       'Phones allowed from: 10.77.0.0/24',
@@ -72,6 +73,9 @@ dashboard:
     expect(lines).toContain('Registrar: [2001:db8::10]:5060');
     expect(lines).toContain('Trusts provider addresses: RFC 3263 lookup of voip.example.test + 2001:db8::10, and wherever REGISTER responses come from');
     expect(lines).toContain('WAN leg: udp on every IPv4 interface, port 5071');
+    expect(describeConfig(config(CONTRACT.replace('  transports: [udp, tcp]\n', '  transports: [udp, tcp]\n  readers: 0\n')))).toContain(
+      'WAN UDP socket read by: the guard itself (wan.readers: 0)',
+    );
     expect(lines).toContain('WAN leg: tls on every IPv4 interface, the WAN port + 1 (certificate /etc/gg/gg.crt)');
     expect(lines).toContain('Public address: gw.example.test (configured, behind NAT)');
     expect(lines).toContain('Strangers: answered 403 Forbidden');

@@ -30,6 +30,13 @@ function wanPort(config: Config, state: DescribeState): string {
   return 'port chosen at first start and kept';
 }
 
+function wanReaders({ wan, policy }: Config): string {
+  if (wan.readers === 0) return 'the guard itself (wan.readers: 0)';
+  if (policy.unknown !== 'drop') return `the guard itself (policy.unknown: ${policy.unknown} answers strangers, which only the guard does)`;
+  if (wan.readers === 'auto') return 'one reader process per core beside the guard (none on one core, at most 4), which count a flood for it';
+  return `${wan.readers} reader process${wan.readers === 1 ? '' : 'es'} beside the guard, which count a flood for it`;
+}
+
 export function describeConfig(config: Config, state: DescribeState = {}): string[] {
   const { provider, wan, lan, dashboard, events } = config;
   const lines: string[] = [];
@@ -48,6 +55,7 @@ export function describeConfig(config: Config, state: DescribeState = {}): strin
 
   const udpTcp = wan.transports.filter((t) => t !== 'tls');
   if (udpTcp.length > 0) lines.push(`WAN leg: ${transports(udpTcp)} on ${address(wan.listen)}, ${wanPort(config, state)}`);
+  if (wan.transports.includes('udp')) lines.push(`WAN UDP socket read by: ${wanReaders(config)}`);
   if (wan.tls) {
     const port = wan.tls.port !== null && wan.tls.port !== 0 ? `port ${wan.tls.port}` : 'the WAN port + 1';
     lines.push(`WAN leg: tls on ${address(wan.listen)}, ${port} (certificate ${wan.tls.cert})`);

@@ -397,9 +397,9 @@ export class Guard {
       sampleWindowMs: config.events.aggregateWindowSeconds * 1000,
       logger: this.#logger,
       sink: {
-        strangerRequests: (flow, reason, method, n) => {
+        strangerRequests: (local, address, port, reason, method, n) => {
           try {
-            pipeline.strangerRequests(flow, reason, method, n);
+            pipeline.strangerRequests(local, address, port, reason, method, n);
           } catch (err) {
             stats.proxy('internal-error');
             this.#logger.error('error while applying a WAN reader tally', { error: String(err) });

@@ -32,11 +32,11 @@ import type { SipUri } from '../sip/types.js';
 import { parseMessage } from '../sip/parse.js';
 import type { Binding } from '../store/binding-store.js';
 import type { EventSink } from '../store/event-store.js';
-import type { Leg } from '../store/guard-event.js';
+import type { GuardEvent, Leg } from '../store/guard-event.js';
 import { drop, type Verdict } from '../policy/verdict.js';
 import { buildResponse } from '../transaction/build-response.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
-import type { Flow } from '../transport/flow.js';
+import { makeFlow, type Endpoint, type Flow } from '../transport/flow.js';
 import type { DropReport, Received } from '../transport/transport.js';
 import type { TallyReason } from './wan-readers/reader-protocol.js';
 import { newAliasToken } from './alias-token.js';
@@ -115,26 +115,29 @@ export class MessagePipeline {
    * or quote: the reader hands a source's first request over whole, so this happens only when the
    * reader's hand-over budget was spent.
    */
-  strangerRequests(flow: Flow, reason: TallyReason, method: string | null, count: number): void {
+  strangerRequests(local: Endpoint, source: string, port: number, reason: TallyReason, method: string | null, count: number): void {
     const { ctx, stats } = this.#d;
-    const source = flow.remote.address;
     if (ctx.providers.has(source)) {
       // The provider's address reached the reader later than the provider's requests did.
       for (let i = 0; i < count; i++) stats.proxy('wan-reader-provider-missed');
       return;
     }
     for (let i = 0; i < count; i++) {
+      let verdict: Verdict;
       if (this.#d.isBanned(source)) {
         stats.message('wan', null);
-        this.#refused('wan', flow, undefined, null, TALLIED.banned);
+        verdict = TALLIED.banned;
       } else if (reason !== 'not-from-provider') {
         stats.message('wan', null);
-        this.#refused('wan', flow, undefined, null, TALLIED[reason]);
+        verdict = TALLIED[reason];
       } else {
         stats.message('wan', method);
-        const limited = this.#d.wanGate.rate(source) === 'limited';
-        this.#refused('wan', flow, undefined, null, limited ? TALLIED.flood : TALLIED['not-from-provider']);
+        verdict = this.#d.wanGate.rate(source) === 'limited' ? TALLIED.flood : TALLIED['not-from-provider'];
       }
+      stats.verdict('wan', 'drop', verdict.reasons[0]!);
+      this.#event(source, verdict, (time) =>
+        guardEvent({ time, flow: makeFlow('udp', local, { address: source, port }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain }),
+      );
     }
   }
 
@@ -252,17 +255,24 @@ export class MessagePipeline {
    * which is all a flood's repeats cost.
    */
   #refused(leg: Leg, flow: Flow, data: Buffer | undefined, msg: SipMessage | null, verdict: Verdict): void {
-    const { ctx, stats, events } = this.#d;
-    const primary = verdict.reasons[0] ?? null;
-    stats.verdict(leg, verdict.action, primary);
+    const { ctx, stats } = this.#d;
+    stats.verdict(leg, verdict.action, verdict.reasons[0] ?? null);
     if (verdict.action === 'reject' && msg !== null && verdict.status !== undefined) {
       const response = buildResponse(msg, verdict.status, reasonPhrase(verdict.status), { toTag: newAliasToken().slice(0, 12) });
       if (!isSipError(response)) ctx.sendStateless(response, flow);
     }
-    const time = ctx.clock.now();
-    if (primary !== null && events.bump?.(time, flow.remote.address, primary) !== undefined) return;
-    const full = msg === null ? verdict : labelNow(verdict, msg, this.#d.wanGate);
-    events.record(guardEvent({ time, flow, leg, verdict: full, msg, ...(data === undefined ? {} : { data }), providerDomain: this.#d.providerDomain }));
+    this.#event(flow.remote.address, verdict, (time) => {
+      const full = msg === null ? verdict : labelNow(verdict, msg, this.#d.wanGate);
+      return guardEvent({ time, flow, leg, verdict: full, msg, ...(data === undefined ? {} : { data }), providerDomain: this.#d.providerDomain });
+    });
+  }
+
+  /** Counts a refusal into its source's event row, or records it in full (`event`) when it opens one. */
+  #event(source: string, verdict: Verdict, event: (time: number) => GuardEvent): void {
+    const time = this.#d.ctx.clock.now();
+    const primary = verdict.reasons[0] ?? null;
+    if (primary !== null && this.#d.events.bump?.(time, source, primary) !== undefined) return;
+    this.#d.events.record(event(time));
   }
 }
 

@@ -54,6 +54,8 @@ const OVERFLOW_EXPLANATION = Object.freeze({
 export class EventAggregator {
   private windowStart: number | null = null;
   private readonly rows = new Map<string, AggregateRow>();
+  /** Sources with a row of their own in the open window: a flood's new sources skip the row lookup. */
+  private readonly sources = new Set<string>();
   private dirty: AggregateRow[] = [];
   private uninserted = 0;
   /** Events counted into overflow rows, and events dropped with a window that could not be written. */
@@ -129,7 +131,7 @@ export class EventAggregator {
    */
   bump(time: number, remoteAddress: string, primary: string): AggregateRow | undefined {
     if (this.windowStart === null || this.windowOf(time) > this.windowStart) return undefined;
-    let row = this.rows.get(keyOf(remoteAddress, primary));
+    let row = this.sources.has(remoteAddress) ? this.rows.get(keyOf(remoteAddress, primary)) : undefined;
     if (row === undefined) {
       if (this.roomForNewRow(time)) return undefined;
       row = this.rows.get(OVERFLOW_KEY);
@@ -179,6 +181,7 @@ export class EventAggregator {
     this.dirty = [];
     this.uninserted = 0;
     this.rows.clear();
+    this.sources.clear();
     this.windowStart = start;
   }
 
@@ -195,6 +198,7 @@ export class EventAggregator {
       dirty: false,
     };
     this.rows.set(key, row);
+    if (!overflow) this.sources.add(event.flow.remoteAddress);
     this.markDirty(row);
     return row;
   }

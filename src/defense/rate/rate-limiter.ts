@@ -8,7 +8,7 @@
  *
  * Like Kamailio's pike, this only reports; the caller decides. `hit` allocates nothing.
  */
-import { SourceTable } from './source-table.js';
+import { DOOR_REQUEST, SourceTable } from './source-table.js';
 
 /** What {@link RateLimiter.hit} found. */
 export const RATE_OK = 0;
@@ -42,7 +42,8 @@ export class RateLimiter {
   /** One request from `address` at `now` (ms). */
   hit(address: string, now: number): RateHit {
     const t = this.table;
-    const i = t.slot(address, now);
+    const i = t.admit(address, now, DOOR_REQUEST);
+    if (i < 0) return RATE_OK; // a first sighting: a full bucket has room for one request
     const elapsed = now - t.stamp[i]!;
     let tokens = t.tokens[i]!;
     if (elapsed > 0) {

@@ -3,7 +3,7 @@
  * a source refused `threshold` times within `windowMs` is reported once per window, and the defense
  * bans it (a scanner sweeping extensions, a dialer trying numbers).
  */
-import type { SourceTable } from './source-table.js';
+import { DOOR_REFUSAL, type SourceTable } from './source-table.js';
 
 export class RefusalCounter {
   readonly #table: SourceTable;
@@ -19,7 +19,8 @@ export class RefusalCounter {
   /** One refused request; true exactly when it is the `threshold`-th of the source's window. */
   refused(address: string, now: number): boolean {
     const t = this.#table;
-    const i = t.slot(address, now);
+    const i = t.admit(address, now, DOOR_REFUSAL);
+    if (i < 0) return this.#threshold === 1; // a first sighting: the source's first refusal
     if (now - t.refusedSince[i]! >= this.#windowMs) {
       t.refusedSince[i] = now;
       t.refused[i] = 0;

@@ -10,6 +10,16 @@
  * real flooder out. Lookups are O(WAYS) and allocate nothing (the columns are typed arrays, the key
  * is the address string the socket already made).
  *
+ * Admission ({@link SourceTable.admit}, a doorkeeper as in TinyLFU): a source enters the table at
+ * its second sighting, not its first. A first sighting only sets two bits in a small Bloom filter
+ * (one per counter: the rate limiter's requests, the refusal counter's refusals), and the entry
+ * claimed at the second sighting starts with the first one already counted (one token spent, one
+ * refusal). So the counts are those of a table without a doorkeeper, while a flood of one-packet
+ * spoofed sources touches 128 KiB of bits instead of evicting real sources from the table. The
+ * filters are cleared every `doorkeeperMs` (and when a quarter full): a first sighting older than
+ * that is forgotten (a source is then counted from its second request). A false positive of the
+ * filter only admits a source at its first sighting, as without a doorkeeper.
+ *
  * Bytes per entry (see {@link SourceTable.bytesUsed}): 48 in the columns (key reference 8, hash 4,
  * tokens 8, stamp 8, limitedSince 8, refused 4, refusedSince 8) plus the address string kept as the
  * key (16-byte header + its characters rounded up to 8: 32 for an IPv4 address, up to 56 for IPv6):
@@ -21,6 +31,14 @@ export const WAYS = 8;
 /** A rate-limited source counts as this much more recently active when choosing whom to evict. */
 export const HEAVY_BONUS_MS = 60_000;
 const COLUMN_BYTES = 8 + 4 + 8 + 8 + 8 + 4 + 8;
+
+/** Bits of each doorkeeper filter (128 KiB), and the sightings after which it is cleared. */
+const DOOR_BITS = 1 << 20;
+const DOOR_MAX_SIGHTINGS = DOOR_BITS / 4;
+/** Which counter sights a source: {@link SourceTable.admit}. */
+export const DOOR_REQUEST = 0;
+export const DOOR_REFUSAL = 1;
+export type Door = typeof DOOR_REQUEST | typeof DOOR_REFUSAL;
 
 /** Estimated heap bytes of a flat one-byte string of `length` characters (V8, 64-bit, no pointer compression). */
 export function stringBytes(length: number): number {
@@ -67,9 +85,17 @@ export class SourceTable {
   #size = 0;
   #evictions = 0;
   #stringBytes = 0;
+  readonly #doors = [new Int32Array(DOOR_BITS / 32), new Int32Array(DOOR_BITS / 32)] as const;
+  readonly #doorkeeperMs: number;
+  #doorSightings = 0;
+  #doorClearedAt = -Infinity;
 
-  /** `maxSources` is rounded down to a multiple of {@link WAYS} (at least one bucket). */
-  constructor(maxSources: number, initialTokens: number) {
+  /**
+   * `maxSources` is rounded down to a multiple of {@link WAYS} (at least one bucket);
+   * `doorkeeperMs`: how long a first sighting is remembered at most (default 60 s).
+   */
+  constructor(maxSources: number, initialTokens: number, doorkeeperMs = 60_000) {
+    this.#doorkeeperMs = doorkeeperMs;
     this.#buckets = Math.max(1, Math.floor(maxSources / WAYS));
     this.capacity = this.#buckets * WAYS;
     this.#initialTokens = initialTokens;
@@ -89,20 +115,62 @@ export class SourceTable {
   /** The slot of `address`, claimed (fresh state, full bucket) when it is not in the table. */
   slot(address: string, now: number): number {
     const h = hashAddress(address);
+    const found = this.#find(address, h);
+    return found >= 0 ? found : this.#claim(address, h, now);
+  }
+
+  /**
+   * The slot of `address` as the doorkeeper admits it: found, or claimed at the source's second
+   * sighting by either counter (with the first one counted); -1 at its first sighting by `door`,
+   * which is only remembered.
+   */
+  admit(address: string, now: number, door: Door): number {
+    const h = hashAddress(address);
+    const found = this.#find(address, h);
+    if (found >= 0) return found;
+    if (now - this.#doorClearedAt >= this.#doorkeeperMs || this.#doorSightings >= DOOR_MAX_SIGHTINGS) this.#clearDoors(now);
+    const a = h & (DOOR_BITS - 1);
+    const b = Math.imul(h, 0x9e3779b1) >>> 12;
+    const filter = this.#doors[door];
+    if (!hasBits(filter, a, b)) {
+      filter[a >>> 5]! |= 1 << (a & 31);
+      filter[b >>> 5]! |= 1 << (b & 31);
+      this.#doorSightings++;
+      return -1;
+    }
+    const slot = this.#claim(address, h, now);
+    if (hasBits(this.#doors[DOOR_REQUEST], a, b)) this.tokens[slot] = Math.max(0, this.#initialTokens - 1);
+    if (hasBits(this.#doors[DOOR_REFUSAL], a, b)) this.refused[slot] = 1;
+    return slot;
+  }
+
+  #clearDoors(now: number): void {
+    this.#doors[0].fill(0);
+    this.#doors[1].fill(0);
+    this.#doorSightings = 0;
+    this.#doorClearedAt = now;
+  }
+
+  #find(address: string, h: number): number {
+    const base = ((h >>> 0) % this.#buckets) * WAYS;
+    const keys = this.#keys;
+    for (let i = base; i < base + WAYS; i++) {
+      if (this.#hashes[i] === h && keys[i] === address) return i;
+    }
+    return -1;
+  }
+
+  /** Claims a slot of `address`'s bucket: an empty one, else the least recently active one's. */
+  #claim(address: string, h: number, now: number): number {
     const base = ((h >>> 0) % this.#buckets) * WAYS;
     const keys = this.#keys;
     let victim = base;
     let victimScore = Infinity;
     for (let i = base; i < base + WAYS; i++) {
-      const key = keys[i]!;
-      if (key === '') {
-        if (victimScore !== -Infinity) {
-          victim = i;
-          victimScore = -Infinity;
-        }
-        continue;
+      if (keys[i] === '') {
+        victim = i;
+        break;
       }
-      if (this.#hashes[i] === h && key === address) return i;
       const score = this.stamp[i]! + (this.limitedSince[i] !== 0 ? HEAVY_BONUS_MS : 0);
       if (score < victimScore) {
         victim = i;
@@ -128,20 +196,19 @@ export class SourceTable {
 
   /** The slot of `address`, or -1 when it is not in the table (claims nothing). */
   find(address: string): number {
-    const h = hashAddress(address);
-    const base = ((h >>> 0) % this.#buckets) * WAYS;
-    for (let i = base; i < base + WAYS; i++) {
-      if (this.#hashes[i] === h && this.#keys[i] === address) return i;
-    }
-    return -1;
+    return this.#find(address, hashAddress(address));
   }
 
-  /** Heap bytes the table holds: its columns plus the key strings (estimated, {@link stringBytes}). */
+  /** Heap bytes the table holds: its columns, the key strings (estimated, {@link stringBytes}) and the doorkeeper's filters. */
   bytesUsed(): number {
-    return this.capacity * COLUMN_BYTES + this.#stringBytes;
+    return this.capacity * COLUMN_BYTES + this.#stringBytes + 2 * (DOOR_BITS / 8);
   }
 
   stats(): SourceTableStats {
     return { capacity: this.capacity, size: this.#size, evictions: this.#evictions, bytes: this.bytesUsed() };
   }
+}
+
+function hasBits(filter: Int32Array, a: number, b: number): boolean {
+  return (filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (filter[b >>> 5]! & (1 << (b & 31))) !== 0;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReaderCore, type ReaderCoreOptions } from './reader-core.js';
-import { TALLY_FIELDS, type ReaderTally } from './reader-protocol.js';
+import { SOURCE_FIELDS, type ReaderTally } from './reader-protocol.js';
 
 const SCANNERS = join(import.meta.dirname, '../../../test/fixtures/scanners');
 const fixture = (name: string): Buffer => Buffer.from(readFileSync(join(SCANNERS, name), 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
@@ -24,9 +24,10 @@ function core(options: Partial<ReaderCoreOptions> = {}) {
 
 function entries(tally: ReaderTally | null): Array<{ index: number; address: string; port: number; reason: string; method: string | null; count: number }> {
   const out = [];
-  const e = tally?.e ?? [];
-  for (let k = 0; k < e.length; k += TALLY_FIELDS) {
-    out.push({ index: e[k] as number, address: e[k + 1] as string, port: e[k + 2] as number, reason: e[k + 3] as string, method: e[k + 4] as string | null, count: e[k + 5] as number });
+  for (const [index, reason, method, sources] of tally?.g ?? []) {
+    for (let k = 0; k < sources.length; k += SOURCE_FIELDS) {
+      out.push({ index, address: sources[k] as string, port: sources[k + 1] as number, reason, method, count: sources[k + 2] as number });
+    }
   }
   return out;
 }

@@ -27,7 +27,7 @@ import { isSipError } from '../../sip/errors.js';
 import { parseMessage } from '../../sip/parse.js';
 import { classifyDatagram } from '../../transport/classify-datagram.js';
 import { normalizeAddress } from '../../transport/flow.js';
-import { TALLY_FIELDS, type ReaderTally, type TallyReason } from './reader-protocol.js';
+import type { ReaderTally, TallyGroup, TallyReason } from './reader-protocol.js';
 
 export interface ReaderCoreOptions {
   readonly maxMessageSize: number;
@@ -41,13 +41,18 @@ export interface ReaderCoreOptions {
 /** What became of one datagram. */
 export type ReaderOutcome = 'trusted' | 'handed-over' | 'tallied' | 'shed';
 
-interface TallyEntry {
+/** The requests of one socket, reason and method, and each source's [address, port, count], flat. */
+interface Group {
   readonly index: number;
-  readonly address: string;
-  readonly port: number;
   readonly reason: TallyReason;
   readonly method: string | null;
-  count: number;
+  readonly sources: Array<string | number>;
+}
+
+/** Where a source's count sits in its group's `sources`. */
+interface Counted {
+  readonly group: Group;
+  readonly at: number;
 }
 
 const DEFAULT_MAX_TALLY_KEYS = 50_000;
@@ -58,7 +63,11 @@ export class ReaderCore {
   readonly #handOver: (index: number, data: Buffer, address: string, port: number) => void;
   #exact: ReadonlySet<string> = new Set();
   #blocks: AddressSet = AddressSet.empty;
-  #tally = new Map<string, TallyEntry>();
+  /** A source's count in its (first) group; a source that sends more than one kind is found by `#other`. */
+  #bySource = new Map<string, Counted>();
+  #other = new Map<string, Counted>();
+  #groups: Group[] = [];
+  #tallied = 0;
   #sampled = new Set<string>();
   #sampleWindow = -1;
   #tokens: number;
@@ -111,18 +120,12 @@ export class ReaderCore {
   /** The tally since the last call (null when nothing was read), and a fresh one started. */
   takeTally(): ReaderTally | null {
     if (this.#read === 0) return null;
-    const e: Array<string | number | null> = new Array(this.#tally.size * TALLY_FIELDS);
-    let k = 0;
-    for (const entry of this.#tally.values()) {
-      e[k++] = entry.index;
-      e[k++] = entry.address;
-      e[k++] = entry.port;
-      e[k++] = entry.reason;
-      e[k++] = entry.method;
-      e[k++] = entry.count;
-    }
-    const tally: ReaderTally = { t: 'tally', e, read: this.#read, shed: this.#shed, lost: this.#lost };
-    this.#tally = new Map();
+    const g: TallyGroup[] = this.#groups.map((group) => [group.index, group.reason, group.method, group.sources]);
+    const tally: ReaderTally = { t: 'tally', g, read: this.#read, shed: this.#shed, lost: this.#lost };
+    this.#bySource = new Map();
+    this.#other = new Map();
+    this.#groups = [];
+    this.#tallied = 0;
     this.#read = 0;
     this.#lost = 0;
     this.#shed = {};
@@ -142,12 +145,37 @@ export class ReaderCore {
       this.#handOver(index, data, rawAddress, port);
       return 'handed-over';
     }
-    const key = `${sampleKey}\u0000${method ?? ''}\u0000${index}`;
-    const entry = this.#tally.get(key);
-    if (entry !== undefined) entry.count++;
-    else if (this.#tally.size < (this.#o.maxTallyKeys ?? DEFAULT_MAX_TALLY_KEYS)) this.#tally.set(key, { index, address: rawAddress, port, reason, method, count: 1 });
-    else this.#lost++;
+    this.#count(index, rawAddress, port, reason, method);
     return 'tallied';
+  }
+
+  /** One more request of this source and kind (no string is built for a source's usual kind). */
+  #count(index: number, address: string, port: number, reason: TallyReason, method: string | null): void {
+    const first = this.#bySource.get(address);
+    let counted = first !== undefined && sameKind(first.group, index, reason, method) ? first : undefined;
+    const otherKey = first !== undefined && counted === undefined ? `${address}\u0000${index}\u0000${reason}\u0000${method}` : '';
+    if (otherKey !== '') counted = this.#other.get(otherKey);
+    if (counted !== undefined) {
+      const sources = counted.group.sources;
+      sources[counted.at] = (sources[counted.at] as number) + 1;
+      return;
+    }
+    if (this.#tallied >= (this.#o.maxTallyKeys ?? DEFAULT_MAX_TALLY_KEYS)) {
+      this.#lost++;
+      return;
+    }
+    this.#tallied++;
+    const group = this.#group(index, reason, method);
+    const at = group.sources.push(address, port, 1) - 1;
+    if (otherKey === '') this.#bySource.set(address, { group, at });
+    else this.#other.set(otherKey, { group, at });
+  }
+
+  #group(index: number, reason: TallyReason, method: string | null): Group {
+    for (const group of this.#groups) if (sameKind(group, index, reason, method)) return group;
+    const group: Group = { index, reason, method, sources: [] };
+    this.#groups.push(group);
+    return group;
   }
 
   #handOverOrShed(index: number, data: Buffer, rawAddress: string, port: number, kind: string): ReaderOutcome {
@@ -170,6 +198,10 @@ export class ReaderCore {
     this.#tokens--;
     return true;
   }
+}
+
+function sameKind(group: Group, index: number, reason: TallyReason, method: string | null): boolean {
+  return group.index === index && group.reason === reason && group.method === method;
 }
 
 function canonical(address: string): string {

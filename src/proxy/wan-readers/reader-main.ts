@@ -8,14 +8,19 @@ import { createSocket, type Socket } from 'node:dgram';
 import { ReaderCore } from './reader-core.js';
 import type { FromReader, ReaderInit, ToReader } from './reader-protocol.js';
 
+process.title = 'ghostguard-wan-reader';
+
 const send = (message: FromReader): boolean => process.send?.(message) ?? false;
 
 /** A tally is kept back while the IPC channel is backed up (the core goes on counting into it). */
 let congested = false;
 
+/** The reader's clock, read at every flush rather than for every datagram (sample windows and the hand-over budget need no more). */
+let now = Date.now();
+
 function start(init: ReaderInit): void {
   const core = new ReaderCore(
-    { maxMessageSize: init.maxMessageSize, handOverPerSecond: init.handOverPerSecond, sampleWindowMs: init.sampleWindowMs, now: Date.now },
+    { maxMessageSize: init.maxMessageSize, handOverPerSecond: init.handOverPerSecond, sampleWindowMs: init.sampleWindowMs, now: () => now },
     (index, data, address, port) => {
       send({ t: 'datagram', i: index, a: address, p: port, d: data.toString('base64') });
     },
@@ -42,6 +47,7 @@ function start(init: ReaderInit): void {
     });
   }
   setInterval(() => {
+    now = Date.now();
     if (congested) return;
     const tally = core.takeTally();
     if (tally === null) return;

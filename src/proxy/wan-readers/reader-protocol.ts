@@ -51,19 +51,21 @@ export interface ReaderDatagram {
   readonly d: string;
 }
 
-/** Fields of one tally entry in {@link ReaderTally.e}, in order. */
-export const TALLY_FIELDS = 6;
-
 /** Why a tallied request was refused: the reasons the guard itself gives a stranger's request. */
 export type TallyReason = 'not-from-provider' | 'malformed' | 'too-large';
 
+/**
+ * The requests of one kind in a tally: socket index, reason, method (null when the request did not
+ * parse) and, flat, each source's address, port (of its first request) and count.
+ */
+export type TallyGroup = readonly [index: number, reason: TallyReason, method: string | null, sources: ReadonlyArray<string | number>];
+
+/** Fields per source in {@link TallyGroup}'s `sources`. */
+export const SOURCE_FIELDS = 3;
+
 export interface ReaderTally {
   readonly t: 'tally';
-  /**
-   * Flat entries of {@link TALLY_FIELDS}: socket index, source address, source port (of its first
-   * request), reason, method (null when it did not parse), count.
-   */
-  readonly e: ReadonlyArray<string | number | null>;
+  readonly g: readonly TallyGroup[];
   /** Datagrams read since the last tally (all of them: handed over, tallied and shed). */
   readonly read: number;
   /** Stranger datagrams neither tallied nor handed over (the hand-over budget was spent), by kind. */

@@ -91,7 +91,8 @@ async function start(readers: number, defense = ''): Promise<Setup> {
 
 const wanDrops = (guard: Guard): number => guard.stats().verdicts['wan drop'] ?? 0;
 
-describe('WAN reader processes', () => {
+// Reader processes start under tsx here (a second or more on a loaded machine).
+describe('WAN reader processes', { timeout: 30_000 }, () => {
   it("refuse and count a stranger's requests as the guard does: stats, one labelled event row, and a ban", async () => {
     const { guard, store, wanPort } = await start(2, 'defense:\n  bans:\n    refused: 40\n');
     const readers = guard.stats().readers;

@@ -18,9 +18,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../transport/logger.js';
-import { makeFlow } from '../../transport/flow.js';
+import type { Endpoint } from '../../transport/flow.js';
 import type { SharedUdpSocket } from '../../transport/udp-transport.js';
-import { TALLY_FIELDS, type FromReader, type ReaderInit, type ReaderTally, type TallyReason, type ToReader } from './reader-protocol.js';
+import { SOURCE_FIELDS, type FromReader, type ReaderInit, type ReaderTally, type TallyReason, type ToReader } from './reader-protocol.js';
 
 /** What the readers need of the WAN UDP transport. */
 export interface SharedTransport {
@@ -32,7 +32,8 @@ export interface SharedTransport {
 
 /** Where a tally goes: the message pipeline, and the guard's counters. */
 export interface TallySink {
-  strangerRequests(flow: ReturnType<typeof makeFlow>, reason: TallyReason, method: string | null, count: number): void;
+  /** `count` requests from `address`:`port` to the socket at `local`, refused for `reason`. */
+  strangerRequests(local: Endpoint, address: string, port: number, reason: TallyReason, method: string | null, count: number): void;
   count(what: string, n: number): void;
 }
 
@@ -235,12 +236,12 @@ export class WanReaders {
   #applyTally(tally: ReaderTally): void {
     const { sink } = this.#o;
     this.#read += tally.read;
-    const e = tally.e;
-    for (let k = 0; k + TALLY_FIELDS <= e.length; k += TALLY_FIELDS) {
-      const socket = this.#sockets.find((s) => s.index === e[k]);
-      if (socket === undefined) continue;
-      const flow = makeFlow('udp', socket.local, { address: String(e[k + 1]), port: Number(e[k + 2]) });
-      sink.strangerRequests(flow, e[k + 3] as TallyReason, (e[k + 4] as string | null) ?? null, Number(e[k + 5]));
+    for (const [index, reason, method, sources] of tally.g) {
+      const local = this.#sockets.find((s) => s.index === index)?.local;
+      if (local === undefined) continue;
+      for (let k = 0; k + SOURCE_FIELDS <= sources.length; k += SOURCE_FIELDS) {
+        sink.strangerRequests(local, String(sources[k]), Number(sources[k + 1]), reason, method, Number(sources[k + 2]));
+      }
     }
     for (const [kind, n] of Object.entries(tally.shed)) {
       this.#shed += n;
