@@ -112,26 +112,28 @@ export class GuardProcess {
   }
 
   /**
-   * Memory of the guard and its WAN reader processes (its child processes), summed, KiB: VmRSS,
-   * VmHWM (each process's own peak) and Pss (shared pages, such as Node's code, split between the
-   * processes that share them: what they cost the machine together).
+   * Memory of the guard and its WAN reader processes (its child processes), KiB: `rssKiB` and
+   * `hwmKiB` summed over the processes (each counts the pages of Node's own code, which they share);
+   * `guardHwmKiB` the guard's own peak and `readersAnonKiB` the readers' private memory (RssAnon),
+   * so that guard peak + readers' private memory counts the shared code once; `pssKiB` (Pss: shared
+   * pages split between the processes that share them) summed.
    */
-  memory(): { rssKiB: number; hwmKiB: number; pssKiB: number; processes: number } {
+  memory(): { rssKiB: number; hwmKiB: number; pssKiB: number; guardHwmKiB: number; readersAnonKiB: number; processes: number } {
     const pids = [this.pid, ...childrenOf(this.pid)];
-    let rssKiB = 0;
-    let hwmKiB = 0;
-    let pssKiB = 0;
+    const m = { rssKiB: 0, hwmKiB: 0, pssKiB: 0, guardHwmKiB: 0, readersAnonKiB: 0, processes: pids.length };
     for (const pid of pids) {
       try {
         const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        rssKiB += kib(status, 'VmRSS');
-        hwmKiB += kib(status, 'VmHWM');
-        pssKiB += kib(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+        m.rssKiB += kib(status, 'VmRSS');
+        m.hwmKiB += kib(status, 'VmHWM');
+        if (pid === this.pid) m.guardHwmKiB = kib(status, 'VmHWM');
+        else m.readersAnonKiB += kib(status, 'RssAnon');
+        m.pssKiB += kib(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
       } catch {
         // ended meanwhile
       }
     }
-    return { rssKiB, hwmKiB, pssKiB, processes: pids.length };
+    return m;
   }
 
   /** SIGTERM by PID (the guard flushes its store), SIGKILL after 5 s. */

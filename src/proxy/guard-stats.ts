@@ -6,7 +6,8 @@
  */
 import type { Leg } from '../store/guard-event.js';
 
-const KNOWN_METHODS: ReadonlySet<string> = new Set([
+/** Methods counted by name; any other is counted as `other`. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'INVITE', 'ACK', 'BYE', 'CANCEL', 'REGISTER', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'MESSAGE',
   'SUBSCRIBE', 'NOTIFY', 'REFER', 'PUBLISH',
 ]);

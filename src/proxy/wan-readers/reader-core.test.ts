@@ -103,4 +103,10 @@ describe('ReaderCore: what a WAN reader does with a datagram', () => {
     c.setTrusted(['203.0.113.20']);
     expect(c.datagram(0, INVITE, '203.0.113.20', 5060)).toBe('trusted');
   });
+
+  it('tallies a method the guard does not count by name as other, so a flood of made-up methods cannot grow the tally', () => {
+    const { c } = core({ handOverPerSecond: 0 });
+    for (let i = 0; i < 50; i++) c.datagram(0, Buffer.from(INVITE.toString('latin1').replace(/INVITE/g, `X${i}`), 'latin1'), '198.51.100.66', 5060);
+    expect(entries(c.takeTally())).toEqual([{ index: 0, address: '198.51.100.66', port: 5060, reason: 'not-from-provider', method: 'other', count: 50 }]);
+  });
 });

@@ -27,6 +27,7 @@ import { isSipError } from '../../sip/errors.js';
 import { parseMessage } from '../../sip/parse.js';
 import { classifyDatagram } from '../../transport/classify-datagram.js';
 import { normalizeAddress } from '../../transport/flow.js';
+import { KNOWN_METHODS } from '../guard-stats.js';
 import type { ReaderTally, TallyGroup, TallyReason } from './reader-protocol.js';
 
 export interface ReaderCoreOptions {
@@ -49,11 +50,11 @@ interface Group {
   readonly sources: Array<string | number>;
 }
 
-/** Where a source's count sits in its group's `sources`. */
-interface Counted {
-  readonly group: Group;
-  readonly at: number;
-}
+/**
+ * Where a source's count sits: `at * MAX_GROUPS + group number` (a number, not an object per
+ * source). Groups are few: sockets × reasons × the methods the guard counts by name, plus `other`.
+ */
+const MAX_GROUPS = 1024;
 
 const DEFAULT_MAX_TALLY_KEYS = 50_000;
 const DEFAULT_MAX_SAMPLED_KEYS = 10_000;
@@ -64,8 +65,8 @@ export class ReaderCore {
   #exact: ReadonlySet<string> = new Set();
   #blocks: AddressSet = AddressSet.empty;
   /** A source's count in its (first) group; a source that sends more than one kind is found by `#other`. */
-  #bySource = new Map<string, Counted>();
-  #other = new Map<string, Counted>();
+  #bySource = new Map<string, number>();
+  #other = new Map<string, number>();
   #groups: Group[] = [];
   #tallied = 0;
   #sampled = new Set<string>();
@@ -114,7 +115,7 @@ export class ReaderCore {
     if (isSipError(msg)) return this.#request(index, data, rawAddress, address, port, msg.code === 'SIP_TOO_LARGE' ? 'too-large' : 'malformed', null);
     if (!msg.isRequest) return this.#handOverOrShed(index, data, rawAddress, port, 'response');
     if (msg.method === 'ACK') return this.#handOverOrShed(index, data, rawAddress, port, 'ACK');
-    return this.#request(index, data, rawAddress, address, port, 'not-from-provider', msg.method);
+    return this.#request(index, data, rawAddress, address, port, 'not-from-provider', KNOWN_METHODS.has(msg.method) ? msg.method : 'other');
   }
 
   /** The tally since the last call (null when nothing was read), and a fresh one started. */
@@ -139,8 +140,10 @@ export class ReaderCore {
       this.#sampleWindow = window;
       this.#sampled.clear();
     }
-    const sampleKey = reason === 'not-from-provider' ? address : `${address}\u0000${reason}`;
-    if (!this.#sampled.has(sampleKey) && this.#sampled.size < (this.#o.maxSampledKeys ?? DEFAULT_MAX_SAMPLED_KEYS) && this.#take(now)) {
+    // The budget first: under a flood it is spent, and the source need not be looked up.
+    const sampleKey = this.#refill(now) >= 1 ? (reason === 'not-from-provider' ? address : `${address}\u0000${reason}`) : null;
+    if (sampleKey !== null && !this.#sampled.has(sampleKey) && this.#sampled.size < (this.#o.maxSampledKeys ?? DEFAULT_MAX_SAMPLED_KEYS)) {
+      this.#tokens--;
       this.#sampled.add(sampleKey);
       this.#handOver(index, data, rawAddress, port);
       return 'handed-over';
@@ -152,30 +155,33 @@ export class ReaderCore {
   /** One more request of this source and kind (no string is built for a source's usual kind). */
   #count(index: number, address: string, port: number, reason: TallyReason, method: string | null): void {
     const first = this.#bySource.get(address);
-    let counted = first !== undefined && sameKind(first.group, index, reason, method) ? first : undefined;
+    let counted = first !== undefined && sameKind(this.#groups[first % MAX_GROUPS]!, index, reason, method) ? first : undefined;
     const otherKey = first !== undefined && counted === undefined ? `${address}\u0000${index}\u0000${reason}\u0000${method}` : '';
     if (otherKey !== '') counted = this.#other.get(otherKey);
     if (counted !== undefined) {
-      const sources = counted.group.sources;
-      sources[counted.at] = (sources[counted.at] as number) + 1;
+      const sources = this.#groups[counted % MAX_GROUPS]!.sources;
+      const at = Math.floor(counted / MAX_GROUPS);
+      sources[at] = (sources[at] as number) + 1;
       return;
     }
-    if (this.#tallied >= (this.#o.maxTallyKeys ?? DEFAULT_MAX_TALLY_KEYS)) {
+    const g = this.#group(index, reason, method);
+    if (g < 0 || this.#tallied >= (this.#o.maxTallyKeys ?? DEFAULT_MAX_TALLY_KEYS)) {
       this.#lost++;
       return;
     }
     this.#tallied++;
-    const group = this.#group(index, reason, method);
-    const at = group.sources.push(address, port, 1) - 1;
-    if (otherKey === '') this.#bySource.set(address, { group, at });
-    else this.#other.set(otherKey, { group, at });
+    const at = this.#groups[g]!.sources.push(address, port, 1) - 1;
+    if (otherKey === '') this.#bySource.set(address, at * MAX_GROUPS + g);
+    else this.#other.set(otherKey, at * MAX_GROUPS + g);
   }
 
-  #group(index: number, reason: TallyReason, method: string | null): Group {
-    for (const group of this.#groups) if (sameKind(group, index, reason, method)) return group;
-    const group: Group = { index, reason, method, sources: [] };
-    this.#groups.push(group);
-    return group;
+  /** The number of the group of this kind (-1: too many kinds). */
+  #group(index: number, reason: TallyReason, method: string | null): number {
+    const groups = this.#groups;
+    for (let g = 0; g < groups.length; g++) if (sameKind(groups[g]!, index, reason, method)) return g;
+    if (groups.length === MAX_GROUPS) return -1;
+    groups.push({ index, reason, method, sources: [] });
+    return groups.length - 1;
   }
 
   #handOverOrShed(index: number, data: Buffer, rawAddress: string, port: number, kind: string): ReaderOutcome {
@@ -189,14 +195,19 @@ export class ReaderCore {
 
   /** One token of the hand-over bucket, refilled first. */
   #take(now: number): boolean {
+    if (this.#refill(now) < 1) return false;
+    this.#tokens--;
+    return true;
+  }
+
+  /** The hand-over bucket's tokens, refilled for the time since it was last refilled. */
+  #refill(now: number): number {
     const rate = this.#o.handOverPerSecond;
     if (now > this.#refilledAt) {
       if (this.#refilledAt !== -Infinity) this.#tokens = Math.min(rate, this.#tokens + ((now - this.#refilledAt) * rate) / 1000);
       this.#refilledAt = now;
     }
-    if (this.#tokens < 1) return false;
-    this.#tokens--;
-    return true;
+    return this.#tokens;
   }
 }
 

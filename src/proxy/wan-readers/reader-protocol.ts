@@ -56,7 +56,8 @@ export type TallyReason = 'not-from-provider' | 'malformed' | 'too-large';
 
 /**
  * The requests of one kind in a tally: socket index, reason, method (null when the request did not
- * parse) and, flat, each source's address, port (of its first request) and count.
+ * parse; `other` for one the guard does not count by name, as its stats do) and, flat, each
+ * source's address, port (of its first request) and count.
  */
 export type TallyGroup = readonly [index: number, reason: TallyReason, method: string | null, sources: ReadonlyArray<string | number>];
 

@@ -273,7 +273,8 @@ export function readerCount(configured: number | 'auto', cores: number): number 
 /** The reader's entry module: the compiled one, or under tsx (tests run the sources) the TypeScript one. */
 function readerModule(): { path: string; execArgv: string[] } {
   const self = fileURLToPath(import.meta.url);
-  if (self.endsWith('.ts')) return { path: fileURLToPath(new URL('./reader-main.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+  // tsx's loader by its absolute address: the guard's working folder need not be the project's.
+  if (self.endsWith('.ts')) return { path: fileURLToPath(new URL('./reader-main.ts', import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
   return { path: fileURLToPath(new URL('./reader-main.js', import.meta.url)), execArgv: profiling() };
 }
 
