@@ -109,4 +109,11 @@ describe('ReaderCore: what a WAN reader does with a datagram', () => {
     for (let i = 0; i < 50; i++) c.datagram(0, Buffer.from(INVITE.toString('latin1').replace(/INVITE/g, `X${i}`), 'latin1'), '198.51.100.66', 5060);
     expect(entries(c.takeTally())).toEqual([{ index: 0, address: '198.51.100.66', port: 5060, reason: 'not-from-provider', method: 'other', count: 50 }]);
   });
+
+  it('tallies a source by the address the guard knows it by (an IPv4-mapped address of a dual-stack socket as plain IPv4)', () => {
+    const { c } = core({ handOverPerSecond: 0 });
+    c.datagram(0, INVITE, '::ffff:198.51.100.66', 5060);
+    c.datagram(0, INVITE, '198.51.100.66', 5060);
+    expect(entries(c.takeTally())).toEqual([{ index: 0, address: '198.51.100.66', port: 5060, reason: 'not-from-provider', method: 'INVITE', count: 2 }]);
+  });
 });

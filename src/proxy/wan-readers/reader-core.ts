@@ -148,7 +148,7 @@ export class ReaderCore {
       this.#handOver(index, data, rawAddress, port);
       return 'handed-over';
     }
-    this.#count(index, rawAddress, port, reason, method);
+    this.#count(index, address, port, reason, method);
     return 'tallied';
   }
 

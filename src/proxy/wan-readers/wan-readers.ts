@@ -46,6 +46,7 @@ export interface WanReadersOptions {
   readonly handOverPerSecond: number;
   readonly sampleWindowMs: number;
   readonly logger: Logger;
+  /** How often a reader sends its tally (default 50 ms: shorter costs the IPC more, longer the garbage collector). */
   readonly flushMs?: number;
   readonly trustedPollMs?: number;
   /** How long a reader may take to say it reads (default 10 s). */
@@ -160,7 +161,7 @@ export class WanReaders {
       maxMessageSize: this.#o.transport.maxMessageSize,
       handOverPerSecond: this.#o.handOverPerSecond,
       sampleWindowMs: this.#o.sampleWindowMs,
-      flushMs: this.#o.flushMs ?? 20,
+      flushMs: this.#o.flushMs ?? 50,
       trusted: this.#trusted === '' ? [] : this.#trusted.split('\n'),
     };
     return new Promise<boolean>((resolve) => {
