@@ -3,6 +3,7 @@
  * one TYPE line per family, label values escaped (backslash, double quote, line feed), counters
  * ending in `_total`, the relay latency as a cumulative histogram in seconds.
  */
+import type { WanReadersStats } from '../proxy/wan-readers/wan-readers.js';
 import { LATENCY_BUCKETS_S, type GuardStatsSnapshot } from '../proxy/guard-stats.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -17,6 +18,8 @@ export interface MetricsInput {
   readonly providerRegistered: boolean;
   readonly uptimeSeconds: number;
   readonly startTimeSeconds: number;
+  /** The WAN reader processes (`Guard.stats().readers`); absent or null when the guard reads alone. */
+  readonly readers?: WanReadersStats | null;
 }
 
 type Labels = Readonly<Record<string, string>>;
@@ -58,6 +61,15 @@ export function renderMetrics(m: MetricsInput): string {
   family('ghostguard_provider_registered', 'gauge', '1 when at least one account holds a live registration at the provider, else 0.', [
     [{}, m.providerRegistered ? 1 : 0],
   ]);
+  if (m.readers != null) {
+    family('ghostguard_wan_readers', 'gauge', 'WAN reader processes reading now (wan.readers; 0 while the guard reads its WAN UDP socket itself).', [[{}, m.readers.running]]);
+    family('ghostguard_wan_reader_datagrams_total', 'counter', 'Datagrams the WAN reader processes read, by what became of them.', [
+      [{ outcome: 'read' }, m.readers.read],
+      [{ outcome: 'handed-over' }, m.readers.handedOver],
+      [{ outcome: 'shed' }, m.readers.shed],
+    ]);
+    family('ghostguard_wan_reader_restarts_total', 'counter', 'WAN reader processes started again after ending on their own.', [[{}, m.readers.restarts]]);
+  }
   histogram(out, m.stats);
   family('ghostguard_uptime_seconds', 'gauge', 'Seconds since the guard started serving.', [[{}, m.uptimeSeconds]]);
   family('ghostguard_start_time_seconds', 'gauge', 'When the guard started serving, in seconds since the Unix epoch.', [[{}, m.startTimeSeconds]]);

@@ -161,8 +161,10 @@ export class WebServer {
         handler: ({ res }) => {
           const { guard, store, clock } = this.#deps;
           const now = clock.now();
+          const stats = guard.stats();
           const text = renderMetrics({
-            stats: guard.stats(),
+            stats,
+            readers: stats.readers,
             blockedByFamily: state.blockedByFamily,
             bansInForce: countBansInForce(this.#deps.bans),
             bansAdded: state.bansAdded,
