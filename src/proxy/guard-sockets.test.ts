@@ -3,7 +3,6 @@
  * provider's registrar answering over UDP on the WAN leg, then a provider call delivered to the
  * phone over the TCP connection it registered on (RFC 3261 §18.2.2 / RFC 5626 flow reuse).
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -14,8 +13,7 @@ import { parseMessage } from '../sip/parse.js';
 import { openStore } from '../store/open-store.js';
 import { systemClock } from '../util/clock.js';
 import { Guard } from './guard.js';
-import type { ProviderAddressBook } from './provider-book.js';
-import { RecordingLogger, providerInvite, reply } from './test-kit.js';
+import { RecordingLogger, loopbackRegistrar, providerInvite } from './test-kit.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -40,20 +38,9 @@ const TLS_DIR = join(import.meta.dirname, '../../test/fixtures/tls');
 describe('Guard on loopback sockets (UDP, TCP and TLS)', () => {
   it.each(['tcp', 'tls'] as const)('registers a phone over %s on the LAN leg and delivers a provider call on that connection', async (kind) => {
     // The provider's registrar: answers every REGISTER 200 with its Contact and Via received/rport.
-    const udp: UdpSocket = createSocket('udp4');
-    cleanups.push(() => new Promise<void>((done) => udp.close(() => done())));
-    await new Promise<void>((done) => udp.bind(0, '127.0.0.1', done));
-    const providerPort = udp.address().port;
-    let alias = '';
-    let guardWan = 0;
-    udp.on('message', (data, from) => {
-      const msg = parseMessage(data);
-      if (isSipError(msg) || !msg.isRequest) return;
-      alias = (msg.get('Contact') ?? '').replace(/^<|>.*$/g, '');
-      guardWan = from.port;
-      const ok = reply(msg, 200, 'OK', [`Contact: <${alias}>;expires=600`], 'r1').replace(/;rport/, `;received=127.0.0.1;rport=${from.port}`);
-      udp.send(Buffer.from(ok, 'latin1'), from.port, from.address);
-    });
+    const provider = await loopbackRegistrar();
+    cleanups.push(() => provider.close());
+    const providerPort = provider.socket.address().port;
 
     const lanPort = 30_000 + Math.floor(Math.random() * 20_000);
     const lanTls = kind === 'tls' ? `\n  tls:\n    cert: ${join(TLS_DIR, 'cert.pem')}\n    key: ${join(TLS_DIR, 'key.pem')}` : '';
@@ -62,15 +49,9 @@ describe('Guard on loopback sockets (UDP, TCP and TLS)', () => {
       'sockets.yaml',
     );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const providers: ProviderAddressBook = {
-      has: (a) => a === '127.0.0.1',
-      learn: () => true,
-      targets: () => [{ transport: 'udp', address: '127.0.0.1', port: providerPort }],
-      describe: () => ['127.0.0.1'],
-    };
     const store = openStore(':memory:', { clock: systemClock });
     cleanups.push(() => store.close());
-    const guard = new Guard(result.config, { store, providers, logger: new RecordingLogger() });
+    const guard = new Guard(result.config, { store, providers: provider.providers, logger: new RecordingLogger() });
     await guard.start();
     cleanups.push(() => guard.stop());
     expect(guard.listening().map((l) => `${l.leg} ${l.transport}`).sort()).toEqual([`lan ${kind}`, 'lan udp', 'wan tcp', 'wan udp']);
@@ -101,11 +82,11 @@ describe('Guard on loopback sockets (UDP, TCP and TLS)', () => {
     );
     await waitFor('200 to REGISTER', () => (received.includes('SIP/2.0 200') ? true : undefined));
     expect(received).toContain(`Contact: <${contact}>;expires=600`);
-    expect(alias).toMatch(/^sip:[a-z2-7]{24}@127\.0\.0\.1:\d+;transport=udp$/);
+    expect(provider.alias()).toMatch(/^sip:[a-z2-7]{24}@127\.0\.0\.1:\d+;transport=udp$/);
 
     // A provider call to the alias arrives at the phone on its TCP connection.
     received = '';
-    udp.send(Buffer.from(providerInvite(alias).replace(/203\.0\.113\.10/g, '127.0.0.1'), 'latin1'), guardWan, '127.0.0.1');
+    provider.socket.send(Buffer.from(providerInvite(provider.alias()).replace(/203\.0\.113\.10/g, '127.0.0.1'), 'latin1'), provider.guardWanPort(), '127.0.0.1');
     const invite = await waitFor('INVITE at the phone', () => (received.includes('INVITE sip:') ? received : undefined));
     expect(invite.startsWith(`INVITE ${contact} SIP/2.0`)).toBe(true);
     const lanSipPort = kind === 'tcp' ? lanPort : lanPort + 1;

@@ -4,8 +4,9 @@
  *
  * `start()` opens the store (unless one is given), resolves the provider, binds the LAN leg and the
  * WAN leg (port 0: a random high port chosen once and kept, `wan-port.ts`), and logs where it
- * listens, the WAN port and the provider addresses it trusts. `stop()` closes everything and flushes
- * the store (and closes it when the guard opened it).
+ * listens, the WAN port and the provider addresses it trusts; then it starts the WAN reader
+ * processes (`wan.readers`, `wan-readers/`) that read the WAN UDP socket beside it. `stop()` ends
+ * them, closes everything and flushes the store (and closes it when the guard opened it).
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';

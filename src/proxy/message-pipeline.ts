@@ -16,7 +16,9 @@
  *
  * A refused request becomes an event only when it is the first of its source and primary reason in
  * the aggregation window (then it is labelled by the fingerprints and explained); the rest of a
- * flood is counted into that row (`EventSink.bump`), which is what keeps a flood cheap.
+ * flood is counted into that row (`EventSink.bump`), which is what keeps a flood cheap. With WAN
+ * reader processes (`wan-readers/`), most of a flood's requests do not even come here whole: the
+ * readers refuse them for the guard and hand over a tally (`strangerRequests`).
  *
  * The gate runs before the transaction layer, so a stranger's request never creates a transaction.
  * Only an ACK (which creates none) and a CANCEL that matches a pending INVITE from the same source

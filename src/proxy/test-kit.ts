@@ -4,6 +4,7 @@
  * with Via received/rport, and a UA that places calls to the registered Contact), simulated phones,
  * and scanners — with a ManualClock for the timers.
  */
+import { createSocket as createUdpSocket, type Socket as UdpSocket } from 'node:dgram';
 import { parseConfig } from '../config/parse-config.js';
 import type { Config } from '../config/config.js';
 import { answerDigestChallenge, digestResponse, parseDigest } from '../sip/digest.js';
@@ -19,6 +20,7 @@ import { ManualClock } from '../util/clock.js';
 import { FakeDnsResolver } from './provider/test-kit.js';
 import { providerAddressesFromConfig } from './provider/provider-addresses-from-config.js';
 import { Guard, type GuardOptions } from './guard.js';
+import type { ProviderAddressBook } from './provider-book.js';
 import { loopTransports } from './transport-factory.js';
 import { nameAddrParts } from './name-addr-parts.js';
 
@@ -382,4 +384,48 @@ export function providerInvite(target: string, fields: { callId?: string; branch
     '',
     SDP,
   ].join('\r\n');
+}
+
+/**
+ * The provider on loopback sockets: a registrar on 127.0.0.1 answering every REGISTER 200 with its
+ * Contact (the guard's alias) and Via received/rport, and a provider address book naming it.
+ */
+export interface LoopbackRegistrar {
+  readonly socket: UdpSocket;
+  readonly providers: ProviderAddressBook;
+  /** The alias Contact of the last REGISTER ('' before one). */
+  alias(): string;
+  /** The guard's WAN port the last REGISTER came from (0 before one). */
+  guardWanPort(): number;
+  close(): Promise<void>;
+}
+
+export async function loopbackRegistrar(): Promise<LoopbackRegistrar> {
+  const socket = createUdpSocket('udp4');
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+  const port = socket.address().port;
+  let alias = '';
+  let guardWanPort = 0;
+  socket.on('message', (data, from) => {
+    const msg = parseMessage(data);
+    if (isSipError(msg) || !msg.isRequest || msg.method !== 'REGISTER') return;
+    alias = (msg.get('Contact') ?? '').replace(/^<|>.*$/g, '');
+    guardWanPort = from.port;
+    const ok = reply(msg, 200, 'OK', [`Contact: <${alias}>;expires=600`], 'r1').replace(/;rport/, `;received=127.0.0.1;rport=${from.port}`);
+    socket.send(Buffer.from(ok, 'latin1'), from.port, from.address);
+  });
+  const providers: ProviderAddressBook = {
+    has: (a) => a === '127.0.0.1',
+    learn: () => true,
+    targets: () => [{ transport: 'udp', address: '127.0.0.1', port }],
+    describe: () => ['127.0.0.1'],
+    trustedEntries: () => ['127.0.0.1'],
+  };
+  return {
+    socket,
+    providers,
+    alias: () => alias,
+    guardWanPort: () => guardWanPort,
+    close: () => new Promise<void>((done) => socket.close(() => done())),
+  };
 }

@@ -13,6 +13,9 @@
  * Each socket asks for a deep receive buffer (`receiveBufferBytes`, default 4 MiB; Linux grants at
  * most `net.core.rmem_max` and doubles it for its bookkeeping), so that a flood's burst waits in the
  * kernel while the guard works instead of being lost. What was granted is logged at debug level.
+ *
+ * The bound sockets can be read by other processes too (`sharedSockets`, `setReading(false)`,
+ * `inject` for what they hand back: `proxy/wan-readers/`); sending always stays here.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { classifyDatagram } from './classify-datagram.js';

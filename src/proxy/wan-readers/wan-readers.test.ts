@@ -9,14 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/parse-config.js';
-import { isSipError } from '../../sip/errors.js';
-import { parseMessage } from '../../sip/parse.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
 import { Guard } from '../guard.js';
-import type { ProviderAddressBook } from '../provider-book.js';
-import { RecordingLogger, providerInvite, reply } from '../test-kit.js';
+import { RecordingLogger, loopbackRegistrar, providerInvite } from '../test-kit.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -59,34 +56,20 @@ interface Setup {
 
 /** A guard with `readers` reader processes; its provider (a registrar answering 200) on 127.0.0.1. */
 async function start(readers: number, defense = ''): Promise<Setup> {
-  const registrar = await udp('127.0.0.1');
-  let alias = '';
-  registrar.on('message', (data, from) => {
-    const msg = parseMessage(data);
-    if (isSipError(msg) || !msg.isRequest || msg.method !== 'REGISTER') return;
-    alias = (msg.get('Contact') ?? '').replace(/^<|>.*$/g, '');
-    const ok = reply(msg, 200, 'OK', [`Contact: <${alias}>;expires=600`], 'r1').replace(/;rport/, `;received=127.0.0.1;rport=${from.port}`);
-    registrar.send(Buffer.from(ok, 'latin1'), from.port, from.address);
-  });
+  const provider = await loopbackRegistrar();
+  cleanups.push(() => provider.close());
   const lanPort = 30_000 + Math.floor(Math.random() * 20_000);
   const result = parseConfig(
-    `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${registrar.address().port}\nwan:\n  listen: 127.0.0.1:0\n  transports: [udp]\n  readers: ${readers}\nlan:\n  listen: 127.0.0.1:${lanPort}\n  allow: [127.0.0.1]\n  transports: [udp]\nstore: ":memory:"\n${defense}`,
+    `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${provider.socket.address().port}\nwan:\n  listen: 127.0.0.1:0\n  transports: [udp]\n  readers: ${readers}\nlan:\n  listen: 127.0.0.1:${lanPort}\n  allow: [127.0.0.1]\n  transports: [udp]\nstore: ":memory:"\n${defense}`,
     'readers.yaml',
   );
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  const providers: ProviderAddressBook = {
-    has: (a) => a === '127.0.0.1',
-    learn: () => true,
-    targets: () => [{ transport: 'udp', address: '127.0.0.1', port: registrar.address().port }],
-    describe: () => ['127.0.0.1'],
-    trustedEntries: () => ['127.0.0.1'],
-  };
   const store = openStore(':memory:', { clock: systemClock });
   cleanups.push(() => store.close());
-  const guard = new Guard(result.config, { store, providers, logger: new RecordingLogger() });
+  const guard = new Guard(result.config, { store, providers: provider.providers, logger: new RecordingLogger() });
   await guard.start();
   cleanups.push(() => guard.stop());
-  return { guard, store, wanPort: guard.status().wanPort, lanPort, registrar, alias: () => alias };
+  return { guard, store, wanPort: guard.status().wanPort, lanPort, registrar: provider.socket, alias: provider.alias };
 }
 
 const wanDrops = (guard: Guard): number => guard.stats().verdicts['wan drop'] ?? 0;
