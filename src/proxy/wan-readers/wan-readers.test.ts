@@ -39,7 +39,7 @@ function waitFor<T>(what: string, attempt: () => T | undefined, ms = 10_000): Pr
 }
 
 async function udp(address: string): Promise<Socket> {
-  const socket = createSocket('udp4');
+  const socket = createSocket(address.includes(':') ? 'udp6' : 'udp4');
   cleanups.push(() => new Promise<void>((done) => socket.close(() => done())));
   await new Promise<void>((done) => socket.bind(0, address, done));
   return socket;
@@ -55,12 +55,12 @@ interface Setup {
 }
 
 /** A guard with `readers` reader processes; its provider (a registrar answering 200) on 127.0.0.1. */
-async function start(readers: number, defense = ''): Promise<Setup> {
+async function start(readers: number, defense = '', wanListen = '127.0.0.1:0'): Promise<Setup> {
   const provider = await loopbackRegistrar();
   cleanups.push(() => provider.close());
   const lanPort = 30_000 + Math.floor(Math.random() * 20_000);
   const result = parseConfig(
-    `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${provider.socket.address().port}\nwan:\n  listen: 127.0.0.1:0\n  transports: [udp]\n  readers: ${readers}\nlan:\n  listen: 127.0.0.1:${lanPort}\n  allow: [127.0.0.1]\n  transports: [udp]\nstore: ":memory:"\n${defense}`,
+    `provider:\n  domain: voip.example.test\n  registrar: 127.0.0.1:${provider.socket.address().port}\nwan:\n  listen: "${wanListen}"\n  transports: [udp]\n  readers: ${readers}\nlan:\n  listen: 127.0.0.1:${lanPort}\n  allow: [127.0.0.1]\n  transports: [udp]\nstore: ":memory:"\n${defense}`,
     'readers.yaml',
   );
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -151,6 +151,21 @@ describe('WAN reader processes', { timeout: 30_000 }, () => {
     for (let i = 0; i < 5; i++) scanner.send(SVMAP, wanPort, '127.0.0.1');
     await waitFor('10 refusals', () => (wanDrops(guard) === 10 ? true : undefined));
     expect(guard.stats().readers!.read).toBeGreaterThanOrEqual(5);
+  });
+
+  it('read an IPv6 socket (every interface, dual-stack) as well', async () => {
+    const { guard, store, wanPort } = await start(1, '', '[::]:0');
+    expect(guard.stats().readers?.running).toBe(1);
+    const v6 = await udp('::1');
+    for (let i = 0; i < 4; i++) v6.send(SVMAP, wanPort, '::1');
+    const v4 = await udp('127.0.0.2');
+    for (let i = 0; i < 3; i++) v4.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('7 refusals', () => (wanDrops(guard) === 7 ? true : undefined));
+    expect(guard.stats().readers!.read).toBe(7);
+    // A dual-stack socket's IPv4 peers are known by their plain IPv4 address, as without readers.
+    store.events.flush();
+    expect(store.events.query({ source: '127.0.0.2' }).events.map((e) => e.count)).toEqual([3]);
+    expect(store.events.query({ source: '::1' }).events.map((e) => e.count)).toEqual([4]);
   });
 
   it('end with the guard', async () => {
