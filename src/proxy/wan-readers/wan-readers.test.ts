@@ -55,7 +55,7 @@ interface Setup {
 }
 
 /** A guard with `readers` reader processes; its provider (a registrar answering 200) on 127.0.0.1. */
-async function start(readers: number, defense = '', wanListen = '127.0.0.1:0'): Promise<Setup> {
+async function start(readers: number, defense = '', wanListen = '127.0.0.1:0', readersKnowProvider = true): Promise<Setup> {
   const provider = await loopbackRegistrar();
   cleanups.push(() => provider.close());
   const lanPort = 30_000 + Math.floor(Math.random() * 20_000);
@@ -66,7 +66,9 @@ async function start(readers: number, defense = '', wanListen = '127.0.0.1:0'): 
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   const store = openStore(':memory:', { clock: systemClock });
   cleanups.push(() => store.close());
-  const guard = new Guard(result.config, { store, providers: provider.providers, logger: new RecordingLogger() });
+  // Readers that do not know the provider (an address the guard learned a moment ago) see a stranger.
+  const providers = readersKnowProvider ? provider.providers : { ...provider.providers, trustedEntries: () => [] };
+  const guard = new Guard(result.config, { store, providers, logger: new RecordingLogger() });
   await guard.start();
   cleanups.push(() => guard.stop());
   return { guard, store, wanPort: guard.status().wanPort, lanPort, registrar: provider.socket, alias: provider.alias };
@@ -166,6 +168,21 @@ describe('WAN reader processes', { timeout: 30_000 }, () => {
     store.events.flush();
     expect(store.events.query({ source: '127.0.0.2' }).events.map((e) => e.count)).toEqual([3]);
     expect(store.events.query({ source: '::1' }).events.map((e) => e.count)).toEqual([4]);
+  });
+
+  it("never count the provider's requests as a stranger's: those tallied before the readers learned its address are counted as missed", async () => {
+    const { guard, registrar, wanPort } = await start(1, '', '127.0.0.1:0', false);
+    for (let i = 0; i < 6; i++) registrar.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor('6 requests', () => {
+      const s = guard.stats();
+      const done = (s.proxy['wan-reader-provider-missed'] ?? 0) + (s.messages['wan INVITE'] ?? 0);
+      return done === 6 ? s : undefined;
+    });
+    const s = guard.stats();
+    expect(s.messages['wan INVITE']).toBe(1); // the first, handed over whole: the guard judged it as the provider's
+    expect(s.proxy['wan-reader-provider-missed']).toBe(5);
+    expect(s.drops['not-from-provider']).toBeUndefined();
+    expect(guard.bans.list()).toEqual([]);
   });
 
   it('end with the guard', async () => {
