@@ -5,7 +5,8 @@
  * socket itself while no reader runs, then hands it back to a restarted one.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/parse-config.js';
@@ -13,7 +14,9 @@ import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
 import { Guard } from '../guard.js';
+import { sharableFd } from '../../transport/udp-socket-sharing.js';
 import { RecordingLogger, loopbackRegistrar, providerInvite } from '../test-kit.js';
+import { WanReaders } from './wan-readers.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -183,6 +186,43 @@ describe('WAN reader processes', { timeout: 30_000 }, () => {
     expect(s.proxy['wan-reader-provider-missed']).toBe(5);
     expect(s.drops['not-from-provider']).toBeUndefined();
     expect(guard.bans.list()).toEqual([]);
+  });
+
+  it('stop starting readers that cannot start, five in a row, and leave the reading to the guard', async () => {
+    const socket = await udp('127.0.0.1');
+    const fd = sharableFd(socket);
+    expect(fd).not.toBeNull();
+    const broken = join(mkdtempSync(join(tmpdir(), 'gg-broken-reader-')), 'broken.mjs');
+    writeFileSync(broken, 'process.exit(3);\n');
+    const reading: boolean[] = [];
+    const logger = new RecordingLogger();
+    const readers = new WanReaders({
+      count: 1,
+      transport: {
+        maxMessageSize: 65_535,
+        sharedSockets: () => [{ index: 0, fd: fd!, type: 'udp4', local: { address: '127.0.0.1', port: socket.address().port } }],
+        setReading: (on) => (reading.push(on), true),
+        inject: () => undefined,
+      },
+      sink: { strangerRequests: () => undefined, count: () => undefined },
+      trustedEntries: () => [],
+      handOverPerSecond: 10,
+      sampleWindowMs: 60_000,
+      logger,
+      restartFirstMs: 10,
+      module: { path: broken, execArgv: [] },
+    });
+    cleanups.push(() => readers.stop());
+    expect(await readers.start()).toBe(false);
+    await waitFor('the fifth failed start', () => (logger.lines.some((l) => l.level === 'error') ? true : undefined));
+    const stats = readers.stats();
+    expect(stats).toMatchObject({ running: 0, restarts: 4, guardReads: true });
+    expect(reading).toEqual([]); // the guard never stopped reading
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
+      'WAN reader processes could not start (5 in a row); no more are started, the guard reads its WAN UDP socket itself',
+    ]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(readers.stats().restarts).toBe(4);
   });
 
   it('end with the guard', async () => {

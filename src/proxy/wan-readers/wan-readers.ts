@@ -11,7 +11,8 @@
  * (`MessagePipeline.strangerRequests`): stats, rate limits, bans and event counts as before.
  *
  * A reader that ends on its own is started again (after 1 s, doubling to 30 s while they keep
- * ending); while none runs, the guard reads its sockets itself. Without a way to share the sockets
+ * ending); while none runs, the guard reads its sockets itself. Readers that end before they read,
+ * five in a row (a broken installation), are not started again: the guard says so and reads alone. Without a way to share the sockets
  * (see `udp-socket-sharing.ts`) the guard reads them itself, as with `wan.readers: 0`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -51,6 +52,10 @@ export interface WanReadersOptions {
   readonly trustedPollMs?: number;
   /** How long a reader may take to say it reads (default 10 s). */
   readonly readyTimeoutMs?: number;
+  /** The first wait before starting a reader again (default 1 s; doubles to 30 s). */
+  readonly restartFirstMs?: number;
+  /** The reader's entry module (default `reader-main`; tests pass others). */
+  readonly module?: { readonly path: string; readonly execArgv: readonly string[] };
 }
 
 export interface WanReadersStats {
@@ -72,6 +77,8 @@ export interface WanReadersStats {
 const FIRST_FD = 4;
 const RESTART_FIRST_MS = 1000;
 const RESTART_MAX_MS = 30_000;
+/** Readers that end before they read, in a row, after which no more are started. */
+const MAX_FAILED_STARTS = 5;
 
 interface Reader {
   readonly child: ChildProcess;
@@ -85,7 +92,8 @@ export class WanReaders {
   #trusted = '';
   #trustedTimer: NodeJS.Timeout | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
-  #restartMs = RESTART_FIRST_MS;
+  #restartMs: number;
+  #failedStarts = 0;
   #stopping = false;
   #guardReads = true;
   #restarts = 0;
@@ -95,6 +103,7 @@ export class WanReaders {
 
   constructor(options: WanReadersOptions) {
     this.#o = options;
+    this.#restartMs = options.restartFirstMs ?? RESTART_FIRST_MS;
   }
 
   /** Starts the readers; true once they all read (the guard then stops reading), false when the sockets cannot be shared. */
@@ -147,10 +156,10 @@ export class WanReaders {
 
   /** One reader; resolves true once it reads, false when it ended or did not answer in time. */
   #spawn(): Promise<boolean> {
-    const module = readerModule();
+    const module = this.#o.module ?? readerModule();
     const child = fork(module.path, [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...this.#sockets.map((s) => s.fd)],
-      execArgv: module.execArgv,
+      execArgv: [...module.execArgv],
       serialization: 'json',
     });
     const reader: Reader = { child, ready: false };
@@ -175,6 +184,7 @@ export class WanReaders {
           if (message.t === 'ready') {
             clearTimeout(timeout);
             reader.ready = true;
+            this.#failedStarts = 0;
             this.#setGuardReads(false);
             resolve(true);
           } else this.#fromReader(message);
@@ -188,8 +198,14 @@ export class WanReaders {
         this.#readers.delete(reader);
         resolve(false);
         if (this.#stopping) return;
-        this.#o.logger.warn('a WAN reader process ended; starting another', { pid: child.pid, code, signal, inMs: this.#restartMs });
         if (![...this.#readers].some((r) => r.ready)) this.#setGuardReads(true);
+        if (!reader.ready && ++this.#failedStarts >= MAX_FAILED_STARTS) {
+          if (this.#failedStarts === MAX_FAILED_STARTS) {
+            this.#o.logger.error(`WAN reader processes could not start (${MAX_FAILED_STARTS} in a row); no more are started, the guard reads its WAN UDP socket itself`, { code, signal });
+          }
+          return;
+        }
+        this.#o.logger.warn('a WAN reader process ended; starting another', { pid: child.pid, code, signal, inMs: this.#restartMs });
         this.#scheduleRestart();
       });
       child.send({ ...init } satisfies ToReader);
@@ -208,7 +224,7 @@ export class WanReaders {
         this.#restarts++;
         void this.#spawn().then((ok) => {
           // A reader that has kept reading for a minute resets the back-off.
-          if (ok) setTimeout(() => (this.#restartMs = RESTART_FIRST_MS), 60_000).unref();
+          if (ok) setTimeout(() => (this.#restartMs = this.#o.restartFirstMs ?? RESTART_FIRST_MS), 60_000).unref();
         });
       }
     }, wait);
