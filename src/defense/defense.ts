@@ -88,9 +88,9 @@ export class Defense {
   /** Step 1 of the inbound decision (hot path). */
   readonly isBanned = (address: string): boolean => this.bans.isBanned(address);
 
-  /** Step 5 of the inbound decision (hot path): one request from `address`. */
-  readonly rate = (address: string): RateState => {
-    const hit = this.limiter.hit(address, this.#clock.now());
+  /** Step 5 of the inbound decision (hot path): one request from `address` (at `now`, default the clock's). */
+  readonly rate = (address: string, now = this.#clock.now()): RateState => {
+    const hit = this.limiter.hit(address, now);
     if (hit === RATE_OK) return 'ok';
     if (hit === RATE_FLOODING) {
       const { floodSeconds } = this.config.bans;
@@ -100,10 +100,10 @@ export class Defense {
     return 'limited';
   };
 
-  /** A request the guard dropped or refused (an event), with its primary reason code. */
-  refused(address: string, primary: string | undefined, family: string | null): void {
+  /** A request the guard dropped or refused (an event, at `now`), with its primary reason code. */
+  refused(address: string, primary: string | undefined, family: string | null, now = this.#clock.now()): void {
     if (primary === undefined || NOT_COUNTED.has(primary) || this.bans.isBanned(address)) return;
-    if (!this.refusals.refused(address, this.#clock.now())) return;
+    if (!this.refusals.refused(address, now)) return;
     const { refused, refusedWindowSeconds } = this.config.bans;
     const label = family === null ? primary : `${primary}, ${family}`;
     this.#autoBan(address, `${refused} refused requests in ${refusedWindowSeconds} s (${label})`, family);

@@ -35,8 +35,8 @@ export interface GateContext<B extends AliasBinding = AliasBinding> {
   knownDialog(callId: string, localTag: string | null, remoteTag: string | null): boolean;
   /** Whether a Route URI is one of the guard's own Record-Route entries. */
   ownRecordRoute(uri: Uri): boolean;
-  /** Rate state of the source (defense layer). */
-  rate(address: string): RateState;
+  /** Rate state of the source (defense layer), `now` when the caller has read the clock already. */
+  rate(address: string, now?: number): RateState;
   /** `policy.unknown`: what a refused request gets. */
   readonly unknownAction: UnknownAction;
   /** The provider addresses calls to the phone number instead of the alias Contact: use the fallback. */

@@ -50,7 +50,7 @@ export function reportingSink(events: EventSink, defense: Defense): EventSink {
   const bump = events.bump?.bind(events);
   return {
     record(event) {
-      defense.refused(event.flow.remoteAddress, event.reasons[0], event.family);
+      defense.refused(event.flow.remoteAddress, event.reasons[0], event.family, event.time);
       events.record(event);
     },
     ...(bump === undefined
@@ -58,7 +58,7 @@ export function reportingSink(events: EventSink, defense: Defense): EventSink {
       : {
           bump(time: number, remoteAddress: string, primaryReason: string) {
             const counted = bump(time, remoteAddress, primaryReason);
-            if (counted !== undefined) defense.refused(remoteAddress, primaryReason, counted.family);
+            if (counted !== undefined) defense.refused(remoteAddress, primaryReason, counted.family, time);
             return counted;
           },
         }),

@@ -25,7 +25,7 @@ export interface GuardGateDeps {
   readonly dialogs: DialogTable;
   readonly watch: RequestUriWatch;
   readonly branchPrefix: string;
-  readonly rate?: (address: string) => RateState;
+  readonly rate?: (address: string, now?: number) => RateState;
   readonly classify?: (msg: SipMessage) => Classification | null;
 }
 

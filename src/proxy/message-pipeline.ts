@@ -124,6 +124,7 @@ export class MessagePipeline {
       for (let i = 0; i < count; i++) stats.proxy('wan-reader-provider-missed');
       return;
     }
+    const now = ctx.clock.now(); // one reading for the source's whole count (the clock costs ~0.1 µs a read)
     for (let i = 0; i < count; i++) {
       let verdict: Verdict;
       if (this.#d.isBanned(source)) {
@@ -134,11 +135,14 @@ export class MessagePipeline {
         verdict = TALLIED[reason];
       } else {
         stats.message('wan', method);
-        verdict = this.#d.wanGate.rate(source) === 'limited' ? TALLIED.flood : TALLIED['not-from-provider'];
+        verdict = this.#d.wanGate.rate(source, now) === 'limited' ? TALLIED.flood : TALLIED['not-from-provider'];
       }
       stats.verdict('wan', 'drop', verdict.reasons[0]!);
-      this.#event(source, verdict, (time) =>
-        guardEvent({ time, flow: makeFlow('udp', local, { address: source, port }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain }),
+      this.#event(
+        source,
+        verdict,
+        (time) => guardEvent({ time, flow: makeFlow('udp', local, { address: source, port }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain }),
+        now,
       );
     }
   }
@@ -270,8 +274,7 @@ export class MessagePipeline {
   }
 
   /** Counts a refusal into its source's event row, or records it in full (`event`) when it opens one. */
-  #event(source: string, verdict: Verdict, event: (time: number) => GuardEvent): void {
-    const time = this.#d.ctx.clock.now();
+  #event(source: string, verdict: Verdict, event: (time: number) => GuardEvent, time = this.#d.ctx.clock.now()): void {
     const primary = verdict.reasons[0] ?? null;
     if (primary !== null && this.#d.events.bump?.(time, source, primary) !== undefined) return;
     this.#d.events.record(event(time));
