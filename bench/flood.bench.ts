@@ -156,7 +156,6 @@ async function measure(server: Server, sender: string, templates: string, source
   };
 }
 
-/** The median loss of a server's steps at a rate (null: not measured). */
 /** A sender this much slower than the rate means the server starved it: see the header. */
 const SHORTFALL_TOLERANCE = 0.05;
 
@@ -166,6 +165,7 @@ function judgedLoss(step: Step): number {
   return shortfall > SHORTFALL_TOLERANCE ? Math.max(step.loss, shortfall) : step.loss;
 }
 
+/** The median judged loss of a server's steps at a rate (null: not measured). */
 function medianLoss(steps: readonly Step[], name: ServerName, rate: number): number | null {
   const losses = steps.filter((s) => s.server === name && s.rate === rate).map(judgedLoss).sort((a, b) => a - b);
   return losses.length === 0 ? null : losses[Math.floor((losses.length - 1) / 2)]!;
@@ -206,6 +206,9 @@ async function rssRun(dir: string, sender: string, templates: string, quick: boo
     const after = await drained(ns);
     await sleep(2000); // let the event store's batches flush
     const end = guard.memory();
+    // Judged on the guard's peak RSS plus its readers' private memory at their peak: the memory
+    // the processes hold together, with the code pages they share counted once.
+    const together = (end.guardHwmKiB + peakReadersAnon) / 1024;
     const stats = await guard.stats();
     return {
       sources: send.distinct,
@@ -220,11 +223,9 @@ async function rssRun(dir: string, sender: string, templates: string, quick: boo
       hwmMB: end.hwmKiB / 1024,
       idlePssMB: idle.pssKiB / 1024,
       peakPssDuringMB: peakPss / 1024,
-      // Judged on the guard's peak RSS plus its readers' private memory at their peak: the memory
-      // the processes hold together, with the code pages they share counted once.
-      togetherMB: (end.guardHwmKiB + peakReadersAnon) / 1024,
+      togetherMB: together,
       targetMB: RSS_TARGET_MB,
-      met: (end.guardHwmKiB + peakReadersAnon) / 1024 < RSS_TARGET_MB,
+      met: together < RSS_TARGET_MB,
       bans: stats.bans,
       drops: stats.guard.drops,
       loadavg: load(),
@@ -411,8 +412,9 @@ async function main(): Promise<number> {
         for (const server of order) {
           const step = await measure(server, sender, templates, sources, rate, stepSeconds, 1 + i * repeats + rep);
           steps.push(step);
+          const judged = judgedLoss(step);
           log.line(
-            `${String(rate).padEnd(9)} ${server.name.padEnd(18)} ${String(step.send.sent).padStart(8)} ${String(Math.round(step.achieved)).padStart(9)} ${String(step.read).padStart(8)} ${String(step.dropped).padStart(8)}  ${pct(step.loss).padStart(7)}  ${String(step.serverCount).padStart(12)}  ${step.cpu.toFixed(2).padStart(5)}  ${step.loadavg}${step.send.behind > 0 ? `  (sender late ${step.send.behind}x)` : ''}${judgedLoss(step) !== step.loss ? `  (judged ${pct(judgedLoss(step))}: the sender fell short of the rate)` : ''}${step.socketDrops !== step.dropped ? `  (socket drops ${step.socketDrops})` : ''}`,
+            `${String(rate).padEnd(9)} ${server.name.padEnd(18)} ${String(step.send.sent).padStart(8)} ${String(Math.round(step.achieved)).padStart(9)} ${String(step.read).padStart(8)} ${String(step.dropped).padStart(8)}  ${pct(step.loss).padStart(7)}  ${String(step.serverCount).padStart(12)}  ${step.cpu.toFixed(2).padStart(5)}  ${step.loadavg}${step.send.behind > 0 ? `  (sender late ${step.send.behind}x)` : ''}${judged !== step.loss ? `  (judged ${pct(judged)}: the sender fell short of the rate)` : ''}${step.socketDrops !== step.dropped ? `  (socket drops ${step.socketDrops})` : ''}`,
           );
           await sleep(500);
         }
@@ -424,7 +426,7 @@ async function main(): Promise<number> {
       }
     }
     if (repeats > 1) {
-      log.line(`\nmedian judged loss of ${repeats} steps per rate (the loss, or the sender's shortfall over 5%):`);
+      log.line(`\nmedian judged loss of ${repeats} steps per rate (the loss, or the sender's shortfall over ${pct(SHORTFALL_TOLERANCE)}):`);
       const names = servers.map((s) => s.name);
       log.line(`rate/s    ${names.map((n) => n.padStart(18)).join('')}`);
       for (const rate of rates) {

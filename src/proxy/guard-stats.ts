@@ -70,8 +70,9 @@ export class GuardStats {
     if (action !== 'relay' && reason !== null && (this.#drops.has(reason) || this.#drops.size < MAX_REASONS)) bump(this.#drops, reason);
   }
 
-  proxy(what: string): void {
-    bump(this.#proxy, what);
+  /** `n` (default 1) more of a proxy event. */
+  proxy(what: string, n = 1): void {
+    bump(this.#proxy, what, n);
   }
 
   relayed(sample: RelaySample): void {
@@ -109,6 +110,6 @@ function legKey(leg: Leg, name: string): string {
   return key;
 }
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+function bump(map: Map<string, number>, key: string, n = 1): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }

@@ -406,9 +406,7 @@ export class Guard {
             this.#logger.error('error while applying a WAN reader tally', { error: String(err) });
           }
         },
-        count: (what, n) => {
-          for (let i = 0; i < n; i++) stats.proxy(what);
-        },
+        count: (what, n) => stats.proxy(what, n),
       },
     });
     const reading = await this.#readers.start();

@@ -12,8 +12,9 @@
  *
  * A reader that ends on its own is started again (after 1 s, doubling to 30 s while they keep
  * ending); while none runs, the guard reads its sockets itself. Readers that end before they read,
- * five in a row (a broken installation), are not started again: the guard says so and reads alone. Without a way to share the sockets
- * (see `udp-socket-sharing.ts`) the guard reads them itself, as with `wan.readers: 0`.
+ * five in a row (a broken installation), are not started again: the guard says so and reads alone.
+ * Without a way to share the sockets (see `udp-socket-sharing.ts`) the guard reads them itself, as
+ * with `wan.readers: 0`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -208,7 +209,7 @@ export class WanReaders {
         this.#o.logger.warn('a WAN reader process ended; starting another', { pid: child.pid, code, signal, inMs: this.#restartMs });
         this.#scheduleRestart();
       });
-      child.send({ ...init } satisfies ToReader);
+      child.send(init satisfies ToReader);
     });
   }
 
