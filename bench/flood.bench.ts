@@ -93,6 +93,8 @@ interface Step {
   readonly serverCount: number;
   /** CPU seconds the server's processes used during the step, per second of flood (1.0 = one core). */
   readonly cpu: number;
+  /** ghostguard: the part of `cpu` its main process used (the rest is its WAN readers'). */
+  readonly guardCpu: number | null;
   readonly loadavg: string;
 }
 
@@ -132,9 +134,13 @@ async function measure(server: Server, sender: string, templates: string, source
   const sockBefore = server.ns.sockets()[local]?.drops ?? 0;
   const statsBefore = server.guard === null ? null : await server.guard.stats();
   const spec: FloodSpec = { to: server.target, rate, seconds, sources, mode: 'random', seed };
-  const cpuBefore = server.ns.cpuSeconds();
+  const cpuBefore = server.ns.cpuByProcess();
   const send = await runFlood(server.ns, sender, templates, spec);
-  const cpu = (server.ns.cpuSeconds() - cpuBefore) / send.seconds;
+  const cpuAfter = server.ns.cpuByProcess();
+  const used = (pid: string) => ((cpuAfter.get(pid)?.seconds ?? 0) - (cpuBefore.get(pid)?.seconds ?? 0)) / send.seconds;
+  let cpu = 0;
+  for (const pid of cpuAfter.keys()) cpu += used(pid);
+  const guardCpu = server.guard === null ? null : used(String(server.guard.pid));
   const loadNow = load();
   const after = await drained(server.ns);
   const sockAfter = server.ns.sockets()[local]?.drops ?? 0;
@@ -152,6 +158,7 @@ async function measure(server: Server, sender: string, templates: string, source
     loss: send.sent > 0 ? dropped / send.sent : 1,
     serverCount: statsBefore !== null && statsAfter !== null ? wanMessages(statsAfter) - wanMessages(statsBefore) : delta(before, after, 'OutDatagrams'),
     cpu,
+    guardCpu,
     loadavg: loadNow,
   };
 }
@@ -414,7 +421,7 @@ async function main(): Promise<number> {
           steps.push(step);
           const judged = judgedLoss(step);
           log.line(
-            `${String(rate).padEnd(9)} ${server.name.padEnd(18)} ${String(step.send.sent).padStart(8)} ${String(Math.round(step.achieved)).padStart(9)} ${String(step.read).padStart(8)} ${String(step.dropped).padStart(8)}  ${pct(step.loss).padStart(7)}  ${String(step.serverCount).padStart(12)}  ${step.cpu.toFixed(2).padStart(5)}  ${step.loadavg}${step.send.behind > 0 ? `  (sender late ${step.send.behind}x)` : ''}${judged !== step.loss ? `  (judged ${pct(judged)}: the sender fell short of the rate)` : ''}${step.socketDrops !== step.dropped ? `  (socket drops ${step.socketDrops})` : ''}`,
+            `${String(rate).padEnd(9)} ${server.name.padEnd(18)} ${String(step.send.sent).padStart(8)} ${String(Math.round(step.achieved)).padStart(9)} ${String(step.read).padStart(8)} ${String(step.dropped).padStart(8)}  ${pct(step.loss).padStart(7)}  ${String(step.serverCount).padStart(12)}  ${step.cpu.toFixed(2).padStart(5)}  ${step.loadavg}${step.guardCpu !== null && step.guardCpu !== step.cpu ? `  (cpu: main ${step.guardCpu.toFixed(2)}, readers ${(step.cpu - step.guardCpu).toFixed(2)})` : ''}${step.send.behind > 0 ? `  (sender late ${step.send.behind}x)` : ''}${judged !== step.loss ? `  (judged ${pct(judged)}: the sender fell short of the rate)` : ''}${step.socketDrops !== step.dropped ? `  (socket drops ${step.socketDrops})` : ''}`,
           );
           await sleep(500);
         }

@@ -48,7 +48,11 @@ export function defenseFor(config: Config, deps: GuardDefenseDeps): Defense {
  */
 export function reportingSink(events: EventSink, defense: Defense): EventSink {
   const bump = events.bump?.bind(events);
+  const countUnnamed = events.countUnnamed?.bind(events);
   return {
+    // No source to count them against: first sightings, which the refusal counter's doorkeeper
+    // would only have remembered.
+    ...(countUnnamed === undefined ? {} : { countUnnamed }),
     record(event) {
       defense.refused(event.flow.remoteAddress, event.reasons[0], event.family, event.time);
       events.record(event);

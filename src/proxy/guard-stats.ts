@@ -60,14 +60,16 @@ export class GuardStats {
   #latencyCount = 0;
   #delivered = 0;
 
-  message(leg: Leg, method: string | null, isResponse = false): void {
+  /** `n` (default 1) more messages received on `leg`. */
+  message(leg: Leg, method: string | null, isResponse = false, n = 1): void {
     const name = isResponse ? 'response' : method === null ? 'unparsed' : KNOWN_METHODS.has(method) ? method : 'other';
-    bump(this.#messages, legKey(leg, name));
+    bump(this.#messages, legKey(leg, name), n);
   }
 
-  verdict(leg: Leg, action: string, reason: string | null): void {
-    bump(this.#verdicts, legKey(leg, action));
-    if (action !== 'relay' && reason !== null && (this.#drops.has(reason) || this.#drops.size < MAX_REASONS)) bump(this.#drops, reason);
+  /** `n` (default 1) more decisions. */
+  verdict(leg: Leg, action: string, reason: string | null, n = 1): void {
+    bump(this.#verdicts, legKey(leg, action), n);
+    if (action !== 'relay' && reason !== null && (this.#drops.has(reason) || this.#drops.size < MAX_REASONS)) bump(this.#drops, reason, n);
   }
 
   /** `n` (default 1) more of a proxy event. */

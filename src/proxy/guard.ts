@@ -389,6 +389,16 @@ export class Guard {
     }
     const stats = this.#stats;
     const pipeline = running.pipeline;
+    const guarded =
+      <A extends unknown[]>(apply: (...args: A) => void) =>
+      (...args: A): void => {
+        try {
+          apply(...args);
+        } catch (err) {
+          stats.proxy('internal-error');
+          this.#logger.error('error while applying a WAN reader tally', { error: String(err) });
+        }
+      };
     this.#readers = new WanReaders({
       count,
       transport: udp,
@@ -397,15 +407,10 @@ export class Guard {
       handOverPerSecond: Math.max(20, Math.ceil(config.events.newSourcesPerSecond / count)),
       sampleWindowMs: config.events.aggregateWindowSeconds * 1000,
       logger: this.#logger,
+      now: () => this.#clock.now(),
       sink: {
-        strangerRequests: (local, address, port, reason, method, n) => {
-          try {
-            pipeline.strangerRequests(local, address, port, reason, method, n);
-          } catch (err) {
-            stats.proxy('internal-error');
-            this.#logger.error('error while applying a WAN reader tally', { error: String(err) });
-          }
-        },
+        strangerRequests: guarded((...args) => pipeline.strangerRequests(...args)),
+        unnamedRequests: guarded((...args) => pipeline.unnamedRequests(...args)),
         count: (what, n) => stats.proxy(what, n),
       },
     });

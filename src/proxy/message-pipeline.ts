@@ -66,6 +66,9 @@ export interface PipelineDeps {
   readonly bindingsByUser: (user: string) => readonly Binding[];
 }
 
+/** The remote address of events from sources counted without names (as on the overflow row). */
+const UNNAMED_SOURCE = '*';
+
 /** The decisions a WAN reader's tally stands for (`strangerRequests`), made once. */
 const TALLIED: Readonly<Record<TallyReason | 'banned' | 'flood', Verdict>> = Object.freeze({
   'not-from-provider': drop(['not-from-provider']),
@@ -117,14 +120,13 @@ export class MessagePipeline {
    * or quote: the reader hands a source's first request over whole, so this happens only when the
    * reader's hand-over budget was spent.
    */
-  strangerRequests(local: Endpoint, source: string, port: number, reason: TallyReason, method: string | null, count: number): void {
+  strangerRequests(local: Endpoint, source: string, port: number, reason: TallyReason, method: string | null, count: number, now: number): void {
     const { ctx, stats } = this.#d;
     if (ctx.providers.has(source)) {
       // The provider's address reached the reader later than the provider's requests did.
       stats.proxy('wan-reader-provider-missed', count);
       return;
     }
-    const now = ctx.clock.now(); // one reading for the source's whole count (the clock costs ~0.1 µs a read)
     for (let i = 0; i < count; i++) {
       let verdict: Verdict;
       if (this.#d.isBanned(source)) {
@@ -138,14 +140,28 @@ export class MessagePipeline {
         verdict = this.#d.wanGate.rate(source, now) === 'limited' ? TALLIED.flood : TALLIED['not-from-provider'];
       }
       stats.verdict('wan', 'drop', verdict.reasons[0]!);
-      this.#event(
-        source,
-        verdict,
-        (time) => guardEvent({ time, flow: makeFlow('udp', local, { address: source, port }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain }),
-        now,
-      );
+      if (this.#d.events.bump?.(now, source, verdict.reasons[0]!) !== undefined) continue;
+      this.#d.events.record(guardEvent({ time: now, flow: makeFlow('udp', local, { address: source, port }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain }));
     }
   }
+
+  /**
+   * Requests a WAN reader refused from sources it had not sighted before, while a flood of new
+   * sources spent its hand-over budget: `count` of them, counted without names (`reader-core.ts`).
+   * The guard alone would have decided the same for each (a first sighting is never rate-limited:
+   * `doorkeeper.ts`); they count in the stats and in the event window's overflow row.
+   */
+  unnamedRequests(local: Endpoint, reason: TallyReason, method: string | null, count: number, now: number): void {
+    const { stats, events } = this.#d;
+    const verdict = TALLIED[reason];
+    stats.message('wan', reason === 'not-from-provider' ? method : null, false, count);
+    stats.verdict('wan', 'drop', verdict.reasons[0]!, count);
+    const first = (): GuardEvent =>
+      guardEvent({ time: now, flow: makeFlow('udp', local, { address: UNNAMED_SOURCE, port: 0 }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain });
+    if (events.countUnnamed !== undefined) events.countUnnamed(now, count, first);
+    else for (let i = 0; i < count; i++) events.record(first());
+  }
+
 
   /**
    * A transport refused bytes before they became a message (STYLE principle 4: nothing is
@@ -274,7 +290,8 @@ export class MessagePipeline {
   }
 
   /** Counts a refusal into its source's event row, or records it in full (`event`) when it opens one. */
-  #event(source: string, verdict: Verdict, event: (time: number) => GuardEvent, time = this.#d.ctx.clock.now()): void {
+  #event(source: string, verdict: Verdict, event: (time: number) => GuardEvent): void {
+    const time = this.#d.ctx.clock.now();
     const primary = verdict.reasons[0] ?? null;
     if (primary !== null && this.#d.events.bump?.(time, source, primary) !== undefined) return;
     this.#d.events.record(event(time));

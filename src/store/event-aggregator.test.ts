@@ -177,4 +177,26 @@ describe('EventAggregator', () => {
     expect(rows.filter((r) => !r.overflow)).toHaveLength(10);
     expect(a.overflowed).toBe(32);
   });
+
+  it('counts unnamed events (a WAN reader\'s first sightings) into the overflow row, made from the first one, even while new rows may open', () => {
+    const a = new EventAggregator(options);
+    let built = 0;
+    const first = (): GuardEvent => {
+      built++;
+      return event(1000, '*');
+    };
+    a.addUnnamed(1000, 700, first);
+    a.addUnnamed(1500, 300, first);
+    a.add(event(1600, '198.51.100.1')); // a named source still gets its row
+    const rows = a.takeDirty();
+    expect(rows.map((r) => [r.overflow, r.count, r.lastTime])).toEqual([
+      [true, 1000, 1500],
+      [false, 1, 1600],
+    ]);
+    expect(rows[0]!.event).toMatchObject({ reasons: ['overflow'], flow: { remoteAddress: '*', remotePort: 0 } });
+    expect(built).toBe(1);
+    expect(a.overflowed).toBe(1000);
+    a.addUnnamed(61_000, 5, first); // the next window: a row of its own
+    expect(a.takeDirty().map((r) => [r.windowStart, r.count])).toEqual([[60_000, 5]]);
+  });
 });

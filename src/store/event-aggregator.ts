@@ -145,6 +145,20 @@ export class EventAggregator {
   }
 
   /**
+   * `count` events from sources not named one by one, counted into the overflow row (opened from
+   * `first()` when the window has none): they never open rows of their own.
+   */
+  addUnnamed(time: number, count: number, first: () => GuardEvent): void {
+    const window = this.windowOf(time);
+    if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
+    const row = this.rows.get(OVERFLOW_KEY) ?? this.newRow(OVERFLOW_KEY, this.overflowEvent(first()), true);
+    this.overflowed += count;
+    row.count += count;
+    if (time > row.lastTime) row.lastTime = time;
+    this.markDirty(row);
+  }
+
+  /**
    * The rows to write; they are clean from now on unless given back by {@link requeue}. With
    * `onlyNew`, only rows not yet inserted: count bumps of inserted rows can wait for a later write.
    */

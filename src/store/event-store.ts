@@ -14,6 +14,13 @@ export interface EventSink {
    * build it and `record` it. Sinks without aggregation leave it out. Never throws.
    */
   bump?(time: number, remoteAddress: string, primaryReason: string): CountedEvent | undefined;
+  /**
+   * `count` events from sources not named one by one (a WAN reader counted a flood's first
+   * sightings without their addresses), counted into the window's overflow row; `first` builds the
+   * event that row is made from when the window has none yet. Sinks without aggregation leave it
+   * out (then each is recorded). Never throws.
+   */
+  countUnnamed?(time: number, count: number, first: () => GuardEvent): void;
 }
 
 /** What an event counted by {@link EventSink.bump} is taken to be: the first event of its row. */

@@ -1,8 +1,9 @@
 /**
  * A store whose event sink also tells someone what is recorded: `recorded` sees every event written
  * in full; `counted` sees every event a flood only adds to an existing row (`EventSink.bump`), with
- * that row's family. Without `counted` the wrapped sink has no `bump`, so every event is built and
- * recorded in full (for a watcher that needs each one). Everything else passes straight through.
+ * that row's family, and every event counted without a name (`EventSink.countUnnamed`). Without
+ * `counted` the wrapped sink has neither, so every event is built and recorded in full (for a
+ * watcher that needs each one). Everything else passes straight through.
  */
 import type { CountedEvent, EventStore } from './event-store.js';
 import type { GuardEvent } from './guard-event.js';
@@ -13,9 +14,13 @@ export interface EventHooks {
   counted?(time: number, counted: CountedEvent): void;
 }
 
+/** What an unnamed event (`EventSink.countUnnamed`) counts as: the overflow row has no family. */
+const UNNAMED: CountedEvent = Object.freeze({ family: null });
+
 export function hookedStore(store: Store, hooks: EventHooks): Store {
   const events = store.events;
   const bump = events.bump?.bind(events);
+  const countUnnamed = events.countUnnamed?.bind(events);
   const counted = hooks.counted?.bind(hooks);
   const hooked: EventStore = {
     record(event) {
@@ -29,6 +34,14 @@ export function hookedStore(store: Store, hooks: EventHooks): Store {
             const row = bump(time, remoteAddress, primaryReason);
             if (row !== undefined) counted(time, row);
             return row;
+          },
+        }),
+    ...(countUnnamed === undefined || counted === undefined
+      ? {}
+      : {
+          countUnnamed(time: number, count: number, first: () => GuardEvent) {
+            countUnnamed(time, count, first);
+            for (let i = 0; i < count; i++) counted(time, UNNAMED);
           },
         }),
     flush: () => events.flush(),

@@ -28,6 +28,22 @@ describe('tapEvents', () => {
     store.close();
   });
 
+  it('tells events counted without names (countUnnamed) to count subscribers, with no family, and stores them in the overflow row', () => {
+    const store = openStore(':memory:', { clock: systemClock, events: { flushIntervalMs: 0 } });
+    const tap = tapEvents(store);
+    const counted: Array<[number, string | null]> = [];
+    tap.subscribeCounted((time, family) => counted.push([time, family]));
+    tap.store.events.countUnnamed?.(T0, 3, () => event(T0, '*'));
+    expect(counted).toEqual([
+      [T0, null],
+      [T0, null],
+      [T0, null],
+    ]);
+    expect(tap.store.events.count()).toEqual({ rows: 1, events: 3 });
+    expect(tap.store.events.query().events[0]).toMatchObject({ reasons: ['overflow'], count: 3 });
+    store.close();
+  });
+
   it('drops a count subscriber that throws and goes on counting', () => {
     const store = openStore(':memory:', { clock: systemClock, events: { flushIntervalMs: 0 } });
     const errors: unknown[] = [];

@@ -49,11 +49,12 @@ describe('renderMetrics: Prometheus text format 0.0.4', () => {
   it('tells what the WAN reader processes do, when there are any', () => {
     const base = { stats: new GuardStats().snapshot(), blockedByFamily: new Map(), bansInForce: 0, bansAdded: 0, registrations: 0, providerRegistered: true, uptimeSeconds: 1, startTimeSeconds: 1 };
     expect(renderMetrics(base)).not.toContain('ghostguard_wan_readers');
-    const readers = { readers: 2, running: 2, restarts: 1, read: 900, handedOver: 40, shed: 3, guardReads: false, pids: [10, 11] };
+    const readers = { readers: 2, running: 2, restarts: 1, read: 900, handedOver: 40, shed: 3, unnamed: 700, guardReads: false, pids: [10, 11] };
     const text = renderMetrics({ ...base, readers });
     expect(text).toContain('ghostguard_wan_readers 2\n');
     expect(text).toContain('ghostguard_wan_reader_datagrams_total{outcome="read"} 900\n');
     expect(text).toContain('ghostguard_wan_reader_datagrams_total{outcome="handed-over"} 40\n');
+    expect(text).toContain('ghostguard_wan_reader_datagrams_total{outcome="unnamed"} 700\n');
     expect(text).toContain('ghostguard_wan_reader_restarts_total 1\n');
   });
 });

@@ -67,6 +67,7 @@ export function renderMetrics(m: MetricsInput): string {
       [{ outcome: 'read' }, m.readers.read],
       [{ outcome: 'handed-over' }, m.readers.handedOver],
       [{ outcome: 'shed' }, m.readers.shed],
+      [{ outcome: 'unnamed' }, m.readers.unnamed],
     ]);
     family('ghostguard_wan_reader_restarts_total', 'counter', 'WAN reader processes started again after ending on their own.', [[{}, m.readers.restarts]]);
   }

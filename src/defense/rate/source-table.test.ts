@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DOOR_REFUSAL, DOOR_REQUEST, hashAddress, SourceTable, stringBytes, WAYS } from './source-table.js';
+import { hashAddress } from './doorkeeper.js';
+import { DOOR_REFUSAL, DOOR_REQUEST, SourceTable, stringBytes, WAYS } from './source-table.js';
 
 /** The doorkeeper's two Bloom filters of 2^20 bits. */
 const DOORKEEPER_BYTES = 2 * 131_072;

@@ -10,7 +10,7 @@
  * real flooder out. Lookups are O(WAYS) and allocate nothing (the columns are typed arrays, the key
  * is the address string the socket already made).
  *
- * Admission ({@link SourceTable.admit}, a doorkeeper as in TinyLFU): a source enters the table at
+ * Admission ({@link SourceTable.admit}, `doorkeeper.ts`, as in TinyLFU): a source enters the table at
  * its second sighting, not its first. A first sighting only sets two bits in a small Bloom filter
  * (one per counter: the rate limiter's requests, the refusal counter's refusals), and the entry
  * claimed at the second sighting starts with the first one already counted (one token spent, one
@@ -25,6 +25,7 @@
  * key (16-byte header + its characters rounded up to 8: 32 for an IPv4 address, up to 56 for IPv6):
  * about 80 bytes for an IPv4 source, 100,000 sources ≈ 8 MB.
  */
+import { DOORKEEPER_BITS, DOORKEEPER_PERIOD_MS, Doorkeeper, hashAddress } from './doorkeeper.js';
 
 /** Slots per bucket. */
 export const WAYS = 8;
@@ -32,9 +33,6 @@ export const WAYS = 8;
 export const HEAVY_BONUS_MS = 60_000;
 const COLUMN_BYTES = 8 + 4 + 8 + 8 + 8 + 4 + 8;
 
-/** Bits of each doorkeeper filter (128 KiB), and the sightings after which it is cleared. */
-const DOOR_BITS = 1 << 20;
-const DOOR_MAX_SIGHTINGS = DOOR_BITS / 4;
 /** Which counter sights a source: {@link SourceTable.admit}. */
 export const DOOR_REQUEST = 0;
 export const DOOR_REFUSAL = 1;
@@ -43,21 +41,6 @@ export type Door = typeof DOOR_REQUEST | typeof DOOR_REFUSAL;
 /** Estimated heap bytes of a flat one-byte string of `length` characters (V8, 64-bit, no pointer compression). */
 export function stringBytes(length: number): number {
   return 16 + Math.ceil(length / 8) * 8;
-}
-
-/** FNV-1a over the UTF-16 code units, with a final mix (MurmurHash3 fmix32). */
-export function hashAddress(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
 }
 
 export interface SourceTableStats {
@@ -85,17 +68,15 @@ export class SourceTable {
   #size = 0;
   #evictions = 0;
   #stringBytes = 0;
-  readonly #doors = [new Int32Array(DOOR_BITS / 32), new Int32Array(DOOR_BITS / 32)] as const;
-  readonly #doorkeeperMs: number;
-  #doorSightings = 0;
-  #doorClearedAt = -Infinity;
+  /** One doorkeeper per counter ({@link Door}). */
+  readonly #doors: readonly [Doorkeeper, Doorkeeper];
 
   /**
    * `maxSources` is rounded down to a multiple of {@link WAYS} (at least one bucket);
    * `doorkeeperMs`: how long a first sighting is remembered at most (default 60 s).
    */
-  constructor(maxSources: number, initialTokens: number, doorkeeperMs = 60_000) {
-    this.#doorkeeperMs = doorkeeperMs;
+  constructor(maxSources: number, initialTokens: number, doorkeeperMs = DOORKEEPER_PERIOD_MS) {
+    this.#doors = [new Doorkeeper(DOORKEEPER_BITS, doorkeeperMs), new Doorkeeper(DOORKEEPER_BITS, doorkeeperMs)];
     this.#buckets = Math.max(1, Math.floor(maxSources / WAYS));
     this.capacity = this.#buckets * WAYS;
     this.#initialTokens = initialTokens;
@@ -128,27 +109,11 @@ export class SourceTable {
     const h = hashAddress(address);
     const found = this.#find(address, h);
     if (found >= 0) return found;
-    if (now - this.#doorClearedAt >= this.#doorkeeperMs || this.#doorSightings >= DOOR_MAX_SIGHTINGS) this.#clearDoors(now);
-    const a = h & (DOOR_BITS - 1);
-    const b = Math.imul(h, 0x9e3779b1) >>> 12;
-    const filter = this.#doors[door];
-    if (!hasBits(filter, a, b)) {
-      filter[a >>> 5]! |= 1 << (a & 31);
-      filter[b >>> 5]! |= 1 << (b & 31);
-      this.#doorSightings++;
-      return -1;
-    }
+    if (!this.#doors[door].sight(h, now)) return -1;
     const slot = this.#claim(address, h, now);
-    if (hasBits(this.#doors[DOOR_REQUEST], a, b)) this.tokens[slot] = Math.max(0, this.#initialTokens - 1);
-    if (hasBits(this.#doors[DOOR_REFUSAL], a, b)) this.refused[slot] = 1;
+    if (this.#doors[DOOR_REQUEST].has(h)) this.tokens[slot] = Math.max(0, this.#initialTokens - 1);
+    if (this.#doors[DOOR_REFUSAL].has(h)) this.refused[slot] = 1;
     return slot;
-  }
-
-  #clearDoors(now: number): void {
-    this.#doors[0].fill(0);
-    this.#doors[1].fill(0);
-    this.#doorSightings = 0;
-    this.#doorClearedAt = now;
   }
 
   #find(address: string, h: number): number {
@@ -201,14 +166,10 @@ export class SourceTable {
 
   /** Heap bytes the table holds: its columns, the key strings (estimated, {@link stringBytes}) and the doorkeeper's filters. */
   bytesUsed(): number {
-    return this.capacity * COLUMN_BYTES + this.#stringBytes + 2 * (DOOR_BITS / 8);
+    return this.capacity * COLUMN_BYTES + this.#stringBytes + this.#doors[0].bytes + this.#doors[1].bytes;
   }
 
   stats(): SourceTableStats {
     return { capacity: this.capacity, size: this.#size, evictions: this.#evictions, bytes: this.bytesUsed() };
   }
-}
-
-function hasBits(filter: Int32Array, a: number, b: number): boolean {
-  return (filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (filter[b >>> 5]! & (1 << (b & 31))) !== 0;
 }

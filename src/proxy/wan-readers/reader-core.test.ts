@@ -32,6 +32,11 @@ function entries(tally: ReaderTally | null): Array<{ index: number; address: str
   return out;
 }
 
+/** The requests a tally counts without names, by kind. */
+function unnamed(tally: ReaderTally | null): Array<{ index: number; reason: string; method: string | null; count: number }> {
+  return (tally?.g ?? []).filter((g) => g[4] > 0).map(([index, reason, method, , count]) => ({ index, reason, method, count }));
+}
+
 describe('ReaderCore: what a WAN reader does with a datagram', () => {
   it('hands every datagram from a provider address over whole, never rationed', () => {
     const { c, handed } = core({ handOverPerSecond: 1 });
@@ -81,7 +86,9 @@ describe('ReaderCore: what a WAN reader does with a datagram', () => {
     expect(c.datagram(0, Buffer.from('\r\n\r\n'), '198.51.100.99', 5060)).toBe('shed');
     expect(c.datagram(0, Buffer.alloc(70_000, 0x41), '198.51.100.99', 5060)).toBe('shed');
     const tally = c.takeTally();
-    expect(entries(tally).map((e) => `${e.address} ${e.count}`)).toEqual(['198.51.100.3 1', '198.51.100.4 1']);
+    // Sources never sighted before, with the budget spent: counted, not named.
+    expect(entries(tally)).toEqual([]);
+    expect(unnamed(tally)).toEqual([{ index: 0, reason: 'not-from-provider', method: 'INVITE', count: 2 }]);
     expect(tally?.shed).toEqual({ response: 1, ACK: 1, keepalive: 1, 'too-large': 1 });
     advance(1000); // a second later the bucket is full again
     expect(c.datagram(0, RESPONSE, '198.51.100.99', 5060)).toBe('handed-over');
@@ -89,11 +96,12 @@ describe('ReaderCore: what a WAN reader does with a datagram', () => {
 
   it('keeps its tally bounded: requests of sources beyond the cap are counted as lost', () => {
     const { c } = core({ handOverPerSecond: 0, maxTallyKeys: 2 });
-    for (let i = 0; i < 5; i++) c.datagram(0, INVITE, `198.51.100.${i}`, 5060);
+    for (let i = 0; i < 5; i++) for (let k = 0; k < 2; k++) c.datagram(0, INVITE, `198.51.100.${i}`, 5060);
     const tally = c.takeTally();
     expect(entries(tally)).toHaveLength(2);
+    expect(unnamed(tally)[0]?.count).toBe(5);
     expect(tally?.lost).toBe(3);
-    expect(tally?.read).toBe(5);
+    expect(tally?.read).toBe(10);
   });
 
   it('learns new provider addresses when the guard sends them', () => {
@@ -107,13 +115,46 @@ describe('ReaderCore: what a WAN reader does with a datagram', () => {
   it('tallies a method the guard does not count by name as other, so a flood of made-up methods cannot grow the tally', () => {
     const { c } = core({ handOverPerSecond: 0 });
     for (let i = 0; i < 50; i++) c.datagram(0, Buffer.from(INVITE.toString('latin1').replace(/INVITE/g, `X${i}`), 'latin1'), '198.51.100.66', 5060);
-    expect(entries(c.takeTally())).toEqual([{ index: 0, address: '198.51.100.66', port: 5060, reason: 'not-from-provider', method: 'other', count: 50 }]);
+    const tally = c.takeTally();
+    expect(entries(tally)).toEqual([{ index: 0, address: '198.51.100.66', port: 5060, reason: 'not-from-provider', method: 'other', count: 49 }]);
+    expect(unnamed(tally)).toEqual([{ index: 0, reason: 'not-from-provider', method: 'other', count: 1 }]);
   });
 
   it('tallies a source by the address the guard knows it by (an IPv4-mapped address of a dual-stack socket as plain IPv4)', () => {
     const { c } = core({ handOverPerSecond: 0 });
     c.datagram(0, INVITE, '::ffff:198.51.100.66', 5060);
-    c.datagram(0, INVITE, '198.51.100.66', 5060);
+    c.datagram(0, INVITE, '198.51.100.66', 5060); // sighted before, under its mapped form
+    c.datagram(0, INVITE, '::ffff:198.51.100.66', 5060);
     expect(entries(c.takeTally())).toEqual([{ index: 0, address: '198.51.100.66', port: 5060, reason: 'not-from-provider', method: 'INVITE', count: 2 }]);
+  });
+
+  it('counts a flood of one-packet sources without their names while the hand-over budget is spent, and names a source from its second request', () => {
+    const { c, handed } = core({ handOverPerSecond: 0 });
+    for (let i = 0; i < 3000; i++) c.datagram(0, i % 3 === 0 ? OPTIONS : INVITE, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 5060);
+    c.datagram(0, INVITE, '10.0.0.1', 5061);
+    c.datagram(1, GARBAGE, '10.0.0.2', 5060);
+    const tally = c.takeTally();
+    expect(handed).toEqual([]);
+    expect(tally?.read).toBe(3002);
+    expect(unnamed(tally)).toEqual([
+      { index: 0, reason: 'not-from-provider', method: 'OPTIONS', count: 1000 },
+      { index: 0, reason: 'not-from-provider', method: 'INVITE', count: 2000 },
+    ]);
+    expect(entries(tally)).toEqual([
+      { index: 0, address: '10.0.0.1', port: 5061, reason: 'not-from-provider', method: 'INVITE', count: 1 },
+      { index: 1, address: '10.0.0.2', port: 5060, reason: 'malformed', method: null, count: 1 },
+    ]);
+  });
+
+  it('forgets first sightings after the doorkeeper period: a source is then unnamed once more', () => {
+    const { c, advance } = core({ handOverPerSecond: 0, doorkeeperMs: 10_000 });
+    c.datagram(0, INVITE, '198.51.100.66', 5060);
+    c.datagram(0, INVITE, '198.51.100.66', 5060);
+    advance(10_000);
+    c.datagram(0, INVITE, '198.51.100.66', 5060);
+    c.datagram(0, INVITE, '198.51.100.66', 5060);
+    const tally = c.takeTally();
+    expect(unnamed(tally)).toEqual([{ index: 0, reason: 'not-from-provider', method: 'INVITE', count: 2 }]);
+    expect(entries(tally).map((e) => e.count)).toEqual([2]);
   });
 });

@@ -11,7 +11,15 @@
  *   tallied per source, reason and method; the guard applies the tally every flush (stats, rate
  *   limits and bans, event rows: `MessagePipeline.strangerRequests`). The first request of each
  *   source and reason per sample window is handed over whole instead, so that the guard can label
- *   (fingerprints) and explain the source's event row as it would have;
+ *   (fingerprints) and explain the source's event row as it would have. While that hand-over
+ *   budget (below) is spent, a source's first request in this reader (its {@link Doorkeeper} has
+ *   not sighted it) is tallied without its name, only counted per reason and method
+ *   (`MessagePipeline.unnamedRequests`, into the event window's overflow row): the guard's own
+ *   doorkeeper would not have counted it against the source either, and a flood of one-packet
+ *   spoofed sources then costs neither the IPC channel nor the guard a thing per source. (So the
+ *   guard's rate and refusal counts of a source miss at most one request per reader per
+ *   doorkeeper period: a source is banned at most that many requests later than by a guard that
+ *   reads alone.)
  * - anything else from a stranger (a response, an ACK, a keep-alive, an oversized datagram) →
  *   handed over whole, since the guard's answer to it depends on its state (a response may come
  *   from a provider address it has yet to learn).
@@ -23,6 +31,7 @@
  */
 import { AddressSet } from '../../config/address-set.js';
 import { formatIp, parseIp, unmapIp } from '../../config/ip-address.js';
+import { Doorkeeper, DOORKEEPER_BITS, DOORKEEPER_PERIOD_MS, hashAddress } from '../../defense/rate/doorkeeper.js';
 import { isSipError } from '../../sip/errors.js';
 import { parseMessage } from '../../sip/parse.js';
 import { classifyDatagram } from '../../transport/classify-datagram.js';
@@ -37,17 +46,20 @@ export interface ReaderCoreOptions {
   readonly now: () => number;
   readonly maxTallyKeys?: number;
   readonly maxSampledKeys?: number;
+  /** How long the doorkeeper remembers a first sighting at most (default 60 s, as the guard's). */
+  readonly doorkeeperMs?: number;
 }
 
 /** What became of one datagram. */
 export type ReaderOutcome = 'trusted' | 'handed-over' | 'tallied' | 'shed';
 
-/** The requests of one socket, reason and method, and each source's [address, port, count], flat. */
+/** The requests of one socket, reason and method: each named source's [address, port, count], flat, and the unnamed ones. */
 interface Group {
   readonly index: number;
   readonly reason: TallyReason;
   readonly method: string | null;
   readonly sources: Array<string | number>;
+  unnamed: number;
 }
 
 /**
@@ -76,11 +88,13 @@ export class ReaderCore {
   #read = 0;
   #lost = 0;
   #shed: Record<string, number> = {};
+  readonly #door: Doorkeeper;
 
   constructor(options: ReaderCoreOptions, handOver: (index: number, data: Buffer, address: string, port: number) => void) {
     this.#o = options;
     this.#handOver = handOver;
     this.#tokens = options.handOverPerSecond;
+    this.#door = new Doorkeeper(DOORKEEPER_BITS, options.doorkeeperMs ?? DOORKEEPER_PERIOD_MS);
   }
 
   /** The provider's addresses and blocks: their datagrams always go to the guard whole. */
@@ -121,7 +135,7 @@ export class ReaderCore {
   /** The tally since the last call (null when nothing was read), and a fresh one started. */
   takeTally(): ReaderTally | null {
     if (this.#read === 0) return null;
-    const g: TallyGroup[] = this.#groups.map((group) => [group.index, group.reason, group.method, group.sources]);
+    const g: TallyGroup[] = this.#groups.map((group) => [group.index, group.reason, group.method, group.sources, group.unnamed]);
     const tally: ReaderTally = { t: 'tally', g, read: this.#read, shed: this.#shed, lost: this.#lost };
     this.#bySource = new Map();
     this.#other = new Map();
@@ -141,15 +155,27 @@ export class ReaderCore {
       this.#sampled.clear();
     }
     // The budget first: under a flood it is spent, and the source need not be looked up.
-    const sampleKey = this.#refill(now) >= 1 ? (reason === 'not-from-provider' ? address : `${address}\u0000${reason}`) : null;
+    const budget = this.#refill(now) >= 1;
+    const sampleKey = budget ? (reason === 'not-from-provider' ? address : `${address}\u0000${reason}`) : null;
+    const sighted = this.#door.sight(hashAddress(address), now);
     if (sampleKey !== null && !this.#sampled.has(sampleKey) && this.#sampled.size < (this.#o.maxSampledKeys ?? DEFAULT_MAX_SAMPLED_KEYS)) {
       this.#tokens--;
       this.#sampled.add(sampleKey);
       this.#handOver(index, data, rawAddress, port);
       return 'handed-over';
     }
-    this.#count(index, address, port, reason, method);
+    // Unnamed only while the budget is spent: a flood of new sources, whose requests the guard
+    // counts into its overflow row anyway; otherwise a source's first request here is handed over.
+    if (sighted || budget) this.#count(index, address, port, reason, method);
+    else this.#countUnnamed(index, reason, method);
     return 'tallied';
+  }
+
+  /** One more request of this kind from a source this reader had not sighted. */
+  #countUnnamed(index: number, reason: TallyReason, method: string | null): void {
+    const g = this.#group(index, reason, method);
+    if (g < 0) this.#lost++;
+    else this.#groups[g]!.unnamed++;
   }
 
   /** One more request of this source and kind (no string is built for a source's usual kind). */
@@ -180,7 +206,7 @@ export class ReaderCore {
     const groups = this.#groups;
     for (let g = 0; g < groups.length; g++) if (sameKind(groups[g]!, index, reason, method)) return g;
     if (groups.length === MAX_GROUPS) return -1;
-    groups.push({ index, reason, method, sources: [] });
+    groups.push({ index, reason, method, sources: [], unnamed: 0 });
     return groups.length - 1;
   }
 

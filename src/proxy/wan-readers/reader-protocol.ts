@@ -56,10 +56,11 @@ export type TallyReason = 'not-from-provider' | 'malformed' | 'too-large';
 
 /**
  * The requests of one kind in a tally: socket index, reason, method (null when the request did not
- * parse; `other` for one the guard does not count by name, as its stats do) and, flat, each
- * source's address, port (of its first request) and count.
+ * parse; `other` for one the guard does not count by name, as its stats do), flat, each named
+ * source's address, port (of its first request) and count, and the number of requests from sources
+ * the reader had not sighted before (counted without their names: `reader-core.ts`).
  */
-export type TallyGroup = readonly [index: number, reason: TallyReason, method: string | null, sources: ReadonlyArray<string | number>];
+export type TallyGroup = readonly [index: number, reason: TallyReason, method: string | null, sources: ReadonlyArray<string | number>, unnamed: number];
 
 /** Fields per source in {@link TallyGroup}'s `sources`. */
 export const SOURCE_FIELDS = 3;

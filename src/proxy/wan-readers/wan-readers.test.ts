@@ -104,6 +104,24 @@ describe('WAN reader processes', { timeout: 30_000 }, () => {
     expect(guard.stats().readers?.read).toBeGreaterThanOrEqual(50);
   });
 
+  it('count a flood of one-packet sources without their names, into the overflow row: every request counted once', async () => {
+    // 20 hand-overs a second per reader at most (the floor of the budget), so most sources come unnamed.
+    const { guard, store, wanPort } = await start(2, 'events:\n  new_sources_per_s: 10\n');
+    const sources = 300;
+    const sockets = await Promise.all(Array.from({ length: sources }, (_, i) => udp(`127.0.${1 + (i >> 8)}.${i & 255}`)));
+    for (const socket of sockets) socket.send(SVMAP, wanPort, '127.0.0.1');
+    await waitFor(`${sources} refusals`, () => (wanDrops(guard) === sources ? true : undefined));
+    expect(guard.stats().messages['wan INVITE']).toBe(sources);
+    expect(guard.stats().drops['not-from-provider']).toBe(sources);
+    store.events.flush();
+    const rows = store.events.query({ limit: 1000 }).events;
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(sources);
+    const overflow = rows.find((row) => row.reasons[0] === 'overflow');
+    expect(overflow?.count).toBeGreaterThan(sources / 2);
+    expect(overflow?.flow.remoteAddress).toBe('*');
+    expect(guard.stats().readers?.unnamed).toBeGreaterThan(sources / 2);
+  });
+
   it("pass the provider's datagrams to the guard whole: a provider call rings the phone", async () => {
     const { guard, wanPort, lanPort, registrar, alias } = await start(2);
     expect(guard.stats().readers?.running).toBe(2);
@@ -204,7 +222,7 @@ describe('WAN reader processes', { timeout: 30_000 }, () => {
         setReading: (on) => (reading.push(on), true),
         inject: () => undefined,
       },
-      sink: { strangerRequests: () => undefined, count: () => undefined },
+      sink: { strangerRequests: () => undefined, unnamedRequests: () => undefined, count: () => undefined },
       trustedEntries: () => [],
       handOverPerSecond: 10,
       sampleWindowMs: 60_000,

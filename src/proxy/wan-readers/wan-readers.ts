@@ -34,8 +34,10 @@ export interface SharedTransport {
 
 /** Where a tally goes: the message pipeline, and the guard's counters. */
 export interface TallySink {
-  /** `count` requests from `address`:`port` to the socket at `local`, refused for `reason`. */
-  strangerRequests(local: Endpoint, address: string, port: number, reason: TallyReason, method: string | null, count: number): void;
+  /** `count` requests from `address`:`port` to the socket at `local`, refused for `reason`, taken as arrived at `time`. */
+  strangerRequests(local: Endpoint, address: string, port: number, reason: TallyReason, method: string | null, count: number, time: number): void;
+  /** `count` such requests from sources a reader had not sighted before, not named (`reader-core.ts`). */
+  unnamedRequests(local: Endpoint, reason: TallyReason, method: string | null, count: number, time: number): void;
   count(what: string, n: number): void;
 }
 
@@ -48,6 +50,8 @@ export interface WanReadersOptions {
   readonly handOverPerSecond: number;
   readonly sampleWindowMs: number;
   readonly logger: Logger;
+  /** The guard's clock, read once per tally (default `Date.now`). */
+  readonly now?: () => number;
   /** How often a reader sends its tally (default 50 ms: shorter costs the IPC more, longer the garbage collector). */
   readonly flushMs?: number;
   readonly trustedPollMs?: number;
@@ -69,6 +73,8 @@ export interface WanReadersStats {
   readonly read: number;
   readonly handedOver: number;
   readonly shed: number;
+  /** Stranger requests counted without their source's name (a flood's first sightings: `reader-core.ts`). */
+  readonly unnamed: number;
   /** Whether the guard reads its WAN UDP sockets itself right now (no reader running). */
   readonly guardReads: boolean;
   /** Process ids of the readers reading now. */
@@ -101,6 +107,7 @@ export class WanReaders {
   #read = 0;
   #handedOver = 0;
   #shed = 0;
+  #unnamed = 0;
 
   constructor(options: WanReadersOptions) {
     this.#o = options;
@@ -151,6 +158,7 @@ export class WanReaders {
       read: this.#read,
       handedOver: this.#handedOver,
       shed: this.#shed,
+      unnamed: this.#unnamed,
       guardReads: this.#guardReads,
     };
   }
@@ -253,12 +261,17 @@ export class WanReaders {
 
   #applyTally(tally: ReaderTally): void {
     const { sink } = this.#o;
+    const time = (this.#o.now ?? Date.now)();
     this.#read += tally.read;
-    for (const [index, reason, method, sources] of tally.g) {
+    for (const [index, reason, method, sources, unnamed] of tally.g) {
       const local = this.#sockets.find((s) => s.index === index)?.local;
       if (local === undefined) continue;
+      if (unnamed > 0) {
+        this.#unnamed += unnamed;
+        sink.unnamedRequests(local, reason, method, unnamed, time);
+      }
       for (let k = 0; k + SOURCE_FIELDS <= sources.length; k += SOURCE_FIELDS) {
-        sink.strangerRequests(local, String(sources[k]), Number(sources[k + 1]), reason, method, Number(sources[k + 2]));
+        sink.strangerRequests(local, String(sources[k]), Number(sources[k + 1]), reason, method, Number(sources[k + 2]), time);
       }
     }
     for (const [kind, n] of Object.entries(tally.shed)) {

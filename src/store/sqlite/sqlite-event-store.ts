@@ -110,6 +110,17 @@ export class SqliteEventStore implements EventStore {
     return row;
   }
 
+  countUnnamed(time: number, count: number, first: () => GuardEvent): void {
+    if (this.closed) {
+      this.counters.afterClose += count;
+      return;
+    }
+    this.counters.recorded += count;
+    if (this.aggregator.startsNewWindow(time)) this.backgroundFlush();
+    this.aggregator.addUnnamed(time, count, first);
+    if (this.aggregator.pendingInserts >= this.flushBatch) this.backgroundFlush(true);
+  }
+
   flush(): void {
     this.assertOpen();
     this.write();
