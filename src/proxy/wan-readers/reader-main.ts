@@ -5,7 +5,9 @@
  * dies), and the guard starts another if it ends on its own.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { setReading } from '../../transport/udp-socket-sharing.js';
 import { ReaderCore } from './reader-core.js';
+import { pauseAfterTurn } from './reader-pacing.js';
 import type { FromReader, ReaderInit, ToReader } from './reader-protocol.js';
 
 process.title = 'ghostguard-wan-reader';
@@ -31,11 +33,26 @@ function start(init: ReaderInit): void {
   });
   const sockets: Socket[] = [];
   let bound = 0;
+  // Batches under a flood (reader-pacing.ts): datagrams read this event loop turn, and lately.
+  let turn = 0;
+  let readLately = 0;
+  let perSecond = 0;
+  let buffer = 0;
+  const endTurn = (): void => {
+    const pause = pauseAfterTurn({ turn, perSecond, readers: init.readers, bufferBytes: buffer });
+    turn = 0;
+    if (pause === 0) return;
+    let stopped = false;
+    for (const socket of sockets) stopped = setReading(socket, false) || stopped;
+    if (stopped) setTimeout(() => sockets.forEach((socket) => setReading(socket, true)), pause);
+  };
   for (const s of init.sockets) {
     const socket = createSocket({ type: s.type });
     sockets.push(socket);
     socket.on('error', (err) => process.stderr.write(`ghostguard wan reader ${process.pid}: socket ${s.index}: ${err.message}\n`));
     socket.on('message', (data, rinfo) => {
+      if (turn++ === 0) setImmediate(endTurn);
+      readLately++;
       try {
         core.datagram(s.index, data, rinfo.address, rinfo.port);
       } catch (err) {
@@ -43,11 +60,15 @@ function start(init: ReaderInit): void {
       }
     });
     socket.bind({ fd: s.fd }, () => {
-      if (++bound === init.sockets.length) send({ t: 'ready' });
+      if (++bound < init.sockets.length) return;
+      buffer = smallestReceiveBuffer(sockets);
+      send({ t: 'ready' });
     });
   }
   setInterval(() => {
     now = Date.now();
+    perSecond = (readLately * 1000) / init.flushMs;
+    readLately = 0;
     if (congested) return;
     const tally = core.takeTally();
     if (tally === null) return;
@@ -56,6 +77,19 @@ function start(init: ReaderInit): void {
       congested = false;
     });
   }, init.flushMs);
+}
+
+/** The smallest receive buffer of the sockets (bytes; 0 when one cannot tell). */
+function smallestReceiveBuffer(sockets: readonly Socket[]): number {
+  let least = Infinity;
+  for (const socket of sockets) {
+    try {
+      least = Math.min(least, socket.getRecvBufferSize());
+    } catch {
+      least = 0;
+    }
+  }
+  return Number.isFinite(least) ? least : 0;
 }
 
 process.once('message', (message: ToReader) => {

@@ -26,6 +26,8 @@ export interface ReaderInit {
   readonly sampleWindowMs: number;
   /** How often the tally is sent. */
   readonly flushMs: number;
+  /** How many readers share the sockets (`reader-pacing.ts`). */
+  readonly readers: number;
   readonly trusted: readonly string[];
 }
 

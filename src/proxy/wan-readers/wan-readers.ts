@@ -180,6 +180,7 @@ export class WanReaders {
       handOverPerSecond: this.#o.handOverPerSecond,
       sampleWindowMs: this.#o.sampleWindowMs,
       flushMs: this.#o.flushMs ?? 50,
+      readers: this.#o.count,
       trusted: this.#trusted === '' ? [] : this.#trusted.split('\n'),
     };
     return new Promise<boolean>((resolve) => {
