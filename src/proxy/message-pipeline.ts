@@ -162,7 +162,6 @@ export class MessagePipeline {
     else for (let i = 0; i < count; i++) events.record(first());
   }
 
-
   /**
    * A transport refused bytes before they became a message (STYLE principle 4: nothing is
    * swallowed): too large, or a stream that cannot be framed, is an event like a malformed datagram;
