@@ -137,7 +137,7 @@ async function measure(server: Server, sender: string, templates: string, source
   const cpuBefore = server.ns.cpuByProcess();
   const send = await runFlood(server.ns, sender, templates, spec);
   const cpuAfter = server.ns.cpuByProcess();
-  const used = (pid: string) => ((cpuAfter.get(pid)?.seconds ?? 0) - (cpuBefore.get(pid)?.seconds ?? 0)) / send.seconds;
+  const used = (pid: string) => ((cpuAfter.get(pid) ?? 0) - (cpuBefore.get(pid) ?? 0)) / send.seconds;
   let cpu = 0;
   for (const pid of cpuAfter.keys()) cpu += used(pid);
   const guardCpu = server.guard === null ? null : used(String(server.guard.pid));

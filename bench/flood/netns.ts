@@ -98,16 +98,9 @@ export class Netns {
     return found;
   }
 
-  /** CPU seconds (user + system) used so far by the processes now inside the namespace. */
-  cpuSeconds(): number {
-    let sum = 0;
-    for (const p of this.cpuByProcess().values()) sum += p.seconds;
-    return sum;
-  }
-
-  /** CPU seconds used so far by each process now inside the namespace, by PID, with its name (comm). */
-  cpuByProcess(): Map<string, { name: string; seconds: number }> {
-    const found = new Map<string, { name: string; seconds: number }>();
+  /** CPU seconds (user + system) used so far by each process now inside the namespace, by PID. */
+  cpuByProcess(): Map<string, number> {
+    const found = new Map<string, number>();
     let pids = '';
     try {
       pids = ip(['netns', 'pids', this.name]);
@@ -117,9 +110,8 @@ export class Netns {
     for (const pid of pids.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        found.set(pid, { name, seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS }); // utime, stime (fields 14 and 15 of stat)
+        found.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS); // utime, stime (fields 14 and 15 of stat)
       } catch {
         // exited meanwhile
       }

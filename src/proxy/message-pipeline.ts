@@ -140,6 +140,7 @@ export class MessagePipeline {
         verdict = this.#d.wanGate.rate(source, now) === 'limited' ? TALLIED.flood : TALLIED['not-from-provider'];
       }
       stats.verdict('wan', 'drop', verdict.reasons[0]!);
+      // #event's work, without a closure per request (a tally may hold thousands) and at the tally's time.
       if (this.#d.events.bump?.(now, source, verdict.reasons[0]!) !== undefined) continue;
       this.#d.events.record(guardEvent({ time: now, flow: makeFlow('udp', local, { address: source, port }), leg: 'wan', verdict, msg: null, providerDomain: this.#d.providerDomain }));
     }

@@ -105,22 +105,18 @@ export class EventAggregator {
   }
 
   add(event: GuardEvent): void {
-    const window = this.windowOf(event.time);
-    if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
+    this.enterWindow(event.time);
     const key = keyOf(event.flow.remoteAddress, event.reasons[0] ?? 'unknown');
     let row = this.rows.get(key);
     if (row === undefined && !this.roomForNewRow(event.time)) {
       this.overflowed++;
-      row = this.rows.get(OVERFLOW_KEY);
-      if (row === undefined) row = this.newRow(OVERFLOW_KEY, this.overflowEvent(event), true);
+      row = this.overflowRow(() => event);
     } else if (row === undefined) {
       this.tokens--;
       this.newRow(key, this.kept(event), false);
       return;
     }
-    row.count++;
-    if (event.time > row.lastTime) row.lastTime = event.time;
-    this.markDirty(row);
+    this.countInto(row, event.time, 1);
   }
 
   /**
@@ -138,9 +134,7 @@ export class EventAggregator {
       if (row === undefined) return undefined;
       this.overflowed++;
     }
-    row.count++;
-    if (time > row.lastTime) row.lastTime = time;
-    this.markDirty(row);
+    this.countInto(row, time, 1);
     return row;
   }
 
@@ -149,13 +143,9 @@ export class EventAggregator {
    * `first()` when the window has none): they never open rows of their own.
    */
   addUnnamed(time: number, count: number, first: () => GuardEvent): void {
-    const window = this.windowOf(time);
-    if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
-    const row = this.rows.get(OVERFLOW_KEY) ?? this.newRow(OVERFLOW_KEY, this.overflowEvent(first()), true);
+    this.enterWindow(time);
     this.overflowed += count;
-    row.count += count;
-    if (time > row.lastTime) row.lastTime = time;
-    this.markDirty(row);
+    this.countInto(this.overflowRow(first), time, count);
   }
 
   /**
@@ -188,6 +178,24 @@ export class EventAggregator {
   /** After a write: inserted rows drop their full event from memory. */
   written(batch: readonly AggregateRow[]): void {
     for (const row of batch) if (row.rowId !== null) row.event = null;
+  }
+
+  /** Opens the window of `time` when it lies after the open one (or none is open). */
+  private enterWindow(time: number): void {
+    const window = this.windowOf(time);
+    if (this.windowStart === null || window > this.windowStart) this.openWindow(window);
+  }
+
+  /** The open window's overflow row, opened from the event `first()` builds when there is none. */
+  private overflowRow(first: () => GuardEvent): AggregateRow {
+    return this.rows.get(OVERFLOW_KEY) ?? this.newRow(OVERFLOW_KEY, this.overflowEvent(first()), true);
+  }
+
+  /** `n` more events at `time` in `row`. */
+  private countInto(row: AggregateRow, time: number, n: number): void {
+    row.count += n;
+    if (time > row.lastTime) row.lastTime = time;
+    this.markDirty(row);
   }
 
   private openWindow(start: number): void {

@@ -56,21 +56,24 @@ export class Doorkeeper {
   /** Whether `hash` was sighted since the filter was last cleared; from now on it has been. */
   sight(hash: number, now: number): boolean {
     if (now - this.#clearedAt >= this.#periodMs || this.#sightings >= this.#maxSightings) this.#clear(now);
-    const a = hash & this.#mask;
-    const b = Math.imul(hash, 0x9e3779b1) >>> this.#shift;
-    const words = this.#words;
-    if ((words[a >>> 5]! & (1 << (a & 31))) !== 0 && (words[b >>> 5]! & (1 << (b & 31))) !== 0) return true;
-    words[a >>> 5]! |= 1 << (a & 31);
-    words[b >>> 5]! |= 1 << (b & 31);
+    if (this.has(hash)) return true;
+    this.#set(hash & this.#mask);
+    this.#set(Math.imul(hash, 0x9e3779b1) >>> this.#shift);
     this.#sightings++;
     return false;
   }
 
   /** Whether `hash` was sighted since the filter was last cleared (changes nothing). */
   has(hash: number): boolean {
-    const a = hash & this.#mask;
-    const b = Math.imul(hash, 0x9e3779b1) >>> this.#shift;
-    return (this.#words[a >>> 5]! & (1 << (a & 31))) !== 0 && (this.#words[b >>> 5]! & (1 << (b & 31))) !== 0;
+    return this.#isSet(hash & this.#mask) && this.#isSet(Math.imul(hash, 0x9e3779b1) >>> this.#shift);
+  }
+
+  #isSet(bit: number): boolean {
+    return (this.#words[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  #set(bit: number): void {
+    this.#words[bit >>> 5]! |= 1 << (bit & 31);
   }
 
   #clear(now: number): void {

@@ -93,14 +93,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   record(event: GuardEvent): void {
-    if (this.closed) {
-      this.counters.afterClose++;
-      return;
-    }
-    this.counters.recorded++;
-    if (this.aggregator.startsNewWindow(event.time)) this.backgroundFlush();
+    if (!this.taking(event.time, 1)) return;
     this.aggregator.add(event);
-    if (this.aggregator.pendingInserts >= this.flushBatch) this.backgroundFlush(true);
+    this.taken();
   }
 
   bump(time: number, remoteAddress: string, primaryReason: string): CountedEvent | undefined {
@@ -111,13 +106,24 @@ export class SqliteEventStore implements EventStore {
   }
 
   countUnnamed(time: number, count: number, first: () => GuardEvent): void {
+    if (!this.taking(time, count)) return;
+    this.aggregator.addUnnamed(time, count, first);
+    this.taken();
+  }
+
+  /** Before `count` events at `time` go to the aggregator: false once closed; the old window written first. */
+  private taking(time: number, count: number): boolean {
     if (this.closed) {
       this.counters.afterClose += count;
-      return;
+      return false;
     }
     this.counters.recorded += count;
     if (this.aggregator.startsNewWindow(time)) this.backgroundFlush();
-    this.aggregator.addUnnamed(time, count, first);
+    return true;
+  }
+
+  /** After events went to the aggregator: a full batch of new rows is written. */
+  private taken(): void {
     if (this.aggregator.pendingInserts >= this.flushBatch) this.backgroundFlush(true);
   }
 
